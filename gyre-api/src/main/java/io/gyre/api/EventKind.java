@@ -1,0 +1,30 @@
+package io.gyre.api;
+
+import java.util.Locale;
+
+/** The canonical kinds of event a run records, in {@code events.jsonl} and in the store. */
+public enum EventKind {
+    RUN_STARTED,
+    RUN_RESUMED,
+    RUN_SUCCEEDED,
+    RUN_FAILED,
+    RUN_CANCELLED,
+    TASK_READY,
+    TASK_STARTED,
+    TASK_OUTPUT,
+    TASK_SUCCEEDED,
+    TASK_FAILED,
+    TASK_RETRY_SCHEDULED,
+    TASK_LEASE_EXPIRED,
+    TASK_SKIPPED,
+    TASK_CANCELLED;
+
+    /** The name written to JSON: {@code task_retry_scheduled}. */
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static EventKind fromWireName(String name) {
+        return valueOf(name.toUpperCase(Locale.ROOT));
+    }
+}

@@ -1,0 +1,79 @@
+package io.gyre.api;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The write path of Gyre's state: runs, task records with compare-and-set versions, queues, leases and the
+ * completion inbox, and the event log. Implementations: in-memory (one process) and Redis (distributed).
+ *
+ * <p>Every implementation runs {@code StateStoreContract} from {@code gyre-testkit}. Reads for APIs and UIs are
+ * on {@link StateQueries}, kept apart so this interface stays narrow.
+ *
+ * <p>Invariants: a task record's state only changes along {@link TaskState#MACHINE}; a write whose expected
+ * version is stale throws {@link VersionConflictException}; a lease is released exactly once (completed,
+ * or reaped); a completion with a stale lease throws {@link StaleLeaseException} and commits nothing.
+ */
+public interface StateStore extends AutoCloseable {
+    /** Creates a run and its tasks atomically; fails if the run exists. */
+    void createRun(RunRecord run, Collection<TaskRecord> tasks);
+
+    RunRecord run(RunId id);
+
+    TaskRecord task(RunId run, TaskId task);
+
+    /**
+     * Writes {@code next} if the stored run is still at {@code next.version()}; stores and returns it at the
+     * next version.
+     */
+    RunRecord updateRun(RunRecord next);
+
+    /**
+     * Writes {@code next} if the stored task is still at {@code next.version()} and the state change (if any)
+     * is allowed; stores and returns it at the next version.
+     */
+    TaskRecord updateTask(TaskRecord next);
+
+    /** Appends a work item to a queue (created on first use). The task must be {@link TaskState#READY}. */
+    void enqueue(WorkItem item);
+
+    /**
+     * Takes the oldest item from the first non-empty queue among {@code queues}, marks its task
+     * {@link TaskState#RUNNING}, records a {@code task_started} event and returns a lease on it. Waits up to
+     * {@code wait} for an item without busy polling; returns empty if none came or the thread was interrupted.
+     * Items whose task is no longer ready (cancelled meanwhile) are dropped.
+     */
+    Optional<Lease> claim(WorkerId worker, List<QueueName> queues, Duration ttl, Duration wait);
+
+    /** Extends a lease; throws {@link StaleLeaseException} if it is no longer current. */
+    Lease heartbeat(Lease lease, Duration ttl);
+
+    /**
+     * Releases a lease and puts the attempt's outcome in its run's inbox. Throws {@link StaleLeaseException}
+     * (and commits nothing) if the lease is no longer current.
+     */
+    void complete(Lease lease, TaskOutcome outcome);
+
+    /**
+     * Releases every lease that expired before {@code now}; each becomes a {@link Completion} of type
+     * {@code lease_expired} in its run's inbox. Returns the released leases.
+     */
+    List<Lease> reapExpiredLeases(Instant now);
+
+    /**
+     * Removes and returns up to {@code max} completions of a run, waiting up to {@code wait} for the first.
+     */
+    List<Completion> takeCompletions(RunId run, int max, Duration wait);
+
+    /** Appends an event, assigning the run's next sequence number; returns the stored event. */
+    Event append(Event event);
+
+    /** Appends events in order; returns them as stored. */
+    List<Event> appendAll(List<Event> events);
+
+    @Override
+    void close();
+}
