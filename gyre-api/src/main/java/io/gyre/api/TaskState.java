@@ -27,6 +27,7 @@ public enum TaskState {
                     new Transition<>(PENDING, READY, "needs_met"),
                     new Transition<>(PENDING, SKIPPED, "upstream_failed"),
                     new Transition<>(PENDING, CANCELLED, "cancelled"),
+                    new Transition<>(PENDING, FAILED, "unresolvable"),
                     new Transition<>(READY, RUNNING, "claimed"),
                     new Transition<>(READY, CANCELLED, "cancelled"),
                     new Transition<>(RUNNING, SUCCEEDED, "succeeded"),

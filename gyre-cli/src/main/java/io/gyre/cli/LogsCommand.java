@@ -1,0 +1,47 @@
+package io.gyre.cli;
+
+import io.gyre.api.GyreException;
+import io.gyre.api.TaskId;
+import io.gyre.core.RunDirectory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "logs", description = "Prints a task's output (stdout by default) from a run directory.")
+final class LogsCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "RUN_DIR")
+    @Nullable Path runDir;
+
+    @Parameters(index = "1", paramLabel = "TASK")
+    @Nullable String task;
+
+    @Option(names = "--stderr", description = "Prints stderr.log instead of stdout.log.")
+    boolean stderr;
+
+    @Override
+    public Integer call() throws IOException {
+        RunDirectory dir = RunDirectory.open(java.util.Objects.requireNonNull(runDir));
+        TaskId id = TaskIds.parse(java.util.Objects.requireNonNull(task));
+        if (!Files.isDirectory(dir.taskDir(id))) {
+            throw new GyreException("task '" + id + "' has not run in " + dir.path()
+                    + " (see 'gyre status " + dir.path() + "' for its tasks)");
+        }
+        Path file = stderr ? dir.stderr(id) : dir.stdout(id);
+        if (!Files.exists(file)) {
+            return ExitCodes.OK;
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            OutputStream out = System.out;
+            in.transferTo(out);
+            out.flush();
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,52 @@
+package io.gyre.cli;
+
+import io.gyre.api.Flow;
+import io.gyre.api.TaskId;
+import io.gyre.core.FlowLoader;
+import io.gyre.core.Params;
+import io.gyre.core.Plan;
+import io.gyre.core.PlanFormat;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "plan", description = "Shows the graph a flow would run (tasks, dependencies, levels) without running it.")
+final class PlanCommand implements Callable<Integer> {
+    @Spec
+    @Nullable CommandSpec spec;
+
+    @Parameters(paramLabel = "FLOW.yaml")
+    @Nullable Path flow;
+
+    @Option(names = "--format", paramLabel = "text|json|mermaid|dot", description = "Output format (default: text).")
+    String format = "text";
+
+    @Option(names = {"-p", "--param"}, paramLabel = "NAME=VALUE", description = "Sets a flow parameter (checked like gyre run).")
+    List<String> params = new ArrayList<>();
+
+    @Option(names = "--target", paramLabel = "TASK", description = "Plans only this task and what it needs (repeatable).")
+    List<String> targets = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        PlanFormat f = PlanFormat.parse(format);
+        Flow loaded = FlowLoader.load(java.util.Objects.requireNonNull(flow));
+        Params.bind(loaded, Params.parseAssignments(params, "-p"));
+        Plan plan = Plan.of(loaded);
+        if (!targets.isEmpty()) {
+            List<TaskId> t = targets.stream().map(TaskIds::parse).toList();
+            plan = plan.closure(t);
+        }
+        java.io.PrintWriter out = spec == null ? new java.io.PrintWriter(System.out, true) : spec.commandLine().getOut();
+        out.print(f.render(plan));
+        out.flush();
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,78 @@
+package io.gyre.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.gyre.core.InvalidInputException;
+import io.gyre.core.RunDirectory;
+import io.gyre.core.RunStatus;
+import io.gyre.core.TaskStatus;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "status", description = "Shows a run's state and every task's state, attempts, exit code and times.")
+final class StatusCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .build();
+
+    @Spec
+    @Nullable CommandSpec spec;
+
+    @Parameters(paramLabel = "RUN_DIR", description = "A run directory, such as runs/<run-id>.")
+    @Nullable Path runDir;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "text|json", description = "Output format (default: text).")
+    String output = "text";
+
+    @Override
+    public Integer call() throws Exception {
+        String fmt = output.toLowerCase(Locale.ROOT);
+        if (!fmt.equals("text") && !fmt.equals("json")) {
+            throw new InvalidInputException(List.of("--output '" + output + "' is not one of text, json"));
+        }
+        RunStatus status = RunStatus.of(RunDirectory.open(java.util.Objects.requireNonNull(runDir)));
+        PrintWriter out = spec == null ? new PrintWriter(System.out, true) : spec.commandLine().getOut();
+        if (fmt.equals("json")) {
+            out.println(JSON.writeValueAsString(status));
+        } else {
+            printText(status, out);
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    private static void printText(RunStatus s, PrintWriter out) {
+        out.println("run " + s.id() + " (flow " + s.flow() + "): " + s.state());
+        out.println("created " + s.createdAt() + (s.endedAt() == null ? "" : "  ended " + s.endedAt()));
+        int w = Math.max(4, s.tasks().stream().mapToInt(t -> t.id().length()).max().orElse(4));
+        out.println(String.format(Locale.ROOT, "%-" + w + "s  %-10s  %8s  %4s  %9s  %s", "TASK", "STATE", "ATTEMPTS", "EXIT", "DURATION", "ERROR"));
+        for (TaskStatus t : s.tasks()) {
+            out.println(String.format(Locale.ROOT, "%-" + w + "s  %-10s  %8d  %4s  %9s  %s", t.id(), t.state(), t.attempts(),
+                    t.exitCode() == null ? "-" : t.exitCode(), duration(t), t.failureMessage() == null ? "" : t.failureMessage()));
+        }
+        out.println(s.counts());
+    }
+
+    private static String duration(TaskStatus t) {
+        String a = t.startedAt();
+        String b = t.endedAt();
+        if (a == null || b == null) {
+            return "-";
+        }
+        return ProgressView.format(Duration.between(Instant.parse(a), Instant.parse(b)));
+    }
+}

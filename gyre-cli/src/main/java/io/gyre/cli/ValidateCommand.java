@@ -1,0 +1,48 @@
+package io.gyre.cli;
+
+import io.gyre.api.Flow;
+import io.gyre.core.FlowLoader;
+import io.gyre.core.Plan;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "validate", description = "Checks flow files without running them; reports every problem with file:line:col.")
+final class ValidateCommand implements Callable<Integer> {
+    @Spec
+    @Nullable CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "FLOW.yaml")
+    List<Path> flows = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        int worst = ExitCodes.OK;
+        for (Path file : flows) {
+            try {
+                Flow flow = FlowLoader.load(file);
+                Plan plan = Plan.of(flow);
+                out().println(file + ": ok (flow '" + flow.name() + "', " + plan.size() + " tasks, " + plan.levels() + " levels)");
+            } catch (RuntimeException e) {
+                worst = Math.max(worst, ErrorReporter.report(e, err()));
+            }
+        }
+        out().flush();
+        err().flush();
+        return worst;
+    }
+
+    private java.io.PrintWriter out() {
+        return spec == null ? new java.io.PrintWriter(System.out, true) : spec.commandLine().getOut();
+    }
+
+    private java.io.PrintWriter err() {
+        return spec == null ? new java.io.PrintWriter(System.err, true) : spec.commandLine().getErr();
+    }
+}

@@ -1,0 +1,69 @@
+package io.gyre.cli;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The module boundaries, as rules that fail the build when code crosses them. */
+class ArchitectureTest {
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importClasses() {
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.gyre");
+    }
+
+    @Test
+    void theApiDependsOnNoOtherGyreModule() {
+        ArchRule rule = noClasses()
+                .that().resideInAPackage("io.gyre.api")
+                .should().dependOnClassesThat().resideInAnyPackage("io.gyre.core..", "io.gyre.cli..", "io.gyre.testkit..")
+                .because("gyre-api is the model and the SPIs every module and adapter builds on");
+        rule.check(classes);
+    }
+
+    @Test
+    void theEngineNeverImportsTheCli() {
+        ArchRule rule = noClasses()
+                .that().resideInAPackage("io.gyre.core")
+                .should().dependOnClassesThat().resideInAnyPackage("io.gyre.cli..", "picocli..")
+                .because("the engine is embedded by servers and programs that have no command line");
+        rule.check(classes);
+    }
+
+    @Test
+    void theApiHasNoHeavyDependencies() {
+        ArchRule rule = noClasses()
+                .that().resideInAPackage("io.gyre.api")
+                .should().dependOnClassesThat().resideInAnyPackage("com.fasterxml..", "org.yaml..", "picocli..")
+                .because("adapters depend on gyre-api only and must not inherit its libraries");
+        rule.check(classes);
+    }
+
+    @Test
+    void engineCodeReadsTimeOnlyThroughAnInjectedClock() {
+        ArchRule rule = noClasses()
+                .that().resideInAPackage("io.gyre.core")
+                .should().callMethod(java.time.Instant.class, "now")
+                .orShould().callMethod(System.class, "currentTimeMillis")
+                .orShould().callMethod(Thread.class, "sleep", long.class)
+                .because("time and waiting are injected so tests can drive a manual clock");
+        rule.check(classes);
+    }
+
+    @Test
+    void oneFlatPackagePerModule() {
+        ArchRule rule = classes()
+                .should().resideInAnyPackage("io.gyre.api", "io.gyre.core", "io.gyre.cli", "io.gyre.testkit")
+                .because("the module boundary is the architecture: a group that wants a package wants a module");
+        rule.check(classes);
+    }
+}

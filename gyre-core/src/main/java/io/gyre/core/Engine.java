@@ -1,0 +1,196 @@
+package io.gyre.core;
+
+import io.gyre.api.Executor;
+import io.gyre.api.QueueName;
+import io.gyre.api.RunId;
+import io.gyre.api.RunRecord;
+import io.gyre.api.RunState;
+import io.gyre.api.StateStore;
+import io.gyre.api.TaskLaunch;
+import io.gyre.api.TaskRecord;
+import io.gyre.api.WorkItem;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.random.RandomGenerator;
+
+/**
+ * Gyre in one process: an orchestrator driving runs and a pool of local worker slots, over a state store.
+ * This is what {@code gyre run} uses, and what a Java program embeds:
+ *
+ * <pre>{@code
+ * try (Engine engine = Engine.builder().executor(Executors.inProcess(tasks)).parallel(4).build()) {
+ *     RunRecord result = engine.start(RunSpec.of(plan)).await();
+ * }
+ * }</pre>
+ */
+public final class Engine implements AutoCloseable {
+    private final StateStore store;
+    private final InstantSource clock;
+    private final RandomGenerator random;
+    private final ScheduledExecutorService timers;
+    private final boolean ownsTimers;
+    private final LocalWorkers workers;
+    private final LeaseReaper reaper;
+    private final Map<RunId, RunDriver> drivers = new ConcurrentHashMap<>();
+    private final Map<RunId, AttemptSetup> setups = new ConcurrentHashMap<>();
+    private final Set<QueueName> queues = ConcurrentHashMap.newKeySet();
+    private final int parallel;
+    private boolean workersStarted;
+
+    private Engine(Builder b) {
+        this.store = b.store != null ? b.store : Stores.inMemory(b.clock);
+        this.clock = b.clock;
+        this.random = b.random;
+        ScheduledExecutorService t = b.timers;
+        this.ownsTimers = t == null;
+        if (t == null) {
+            ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread th = new Thread(r, "gyre-timers");
+                th.setDaemon(true);
+                return th;
+            });
+            pool.setRemoveOnCancelPolicy(true);
+            t = pool;
+        }
+        this.timers = t;
+        this.parallel = b.parallel;
+        this.workers = new LocalWorkers(store, b.executor, this::prepare, List.of(), timers, this::pump);
+        this.reaper = new LeaseReaper(store, clock, timers, Duration.ofSeconds(1), this::pump);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public StateStore store() {
+        return store;
+    }
+
+    /** Creates the run in the store and starts it. */
+    public RunHandle start(RunSpec spec) {
+        RunId id = spec.id();
+        Plan plan = spec.plan();
+        RunRecord record = new RunRecord(id, plan.flow().name(), RunState.PENDING, 0, spec.createdAt(), null, spec.context());
+        List<TaskRecord> tasks = new ArrayList<>(plan.size());
+        for (int i = 0; i < plan.size(); i++) {
+            tasks.add(TaskRecord.pending(id, plan.task(i).id()));
+        }
+        store.createRun(record, tasks);
+        return drive(spec);
+    }
+
+    /**
+     * Drives a run that is already in the store (failed or cancelled): its succeeded tasks are kept, the rest
+     * must be pending.
+     */
+    public RunHandle resume(RunSpec spec) {
+        return drive(spec);
+    }
+
+    private RunHandle drive(RunSpec spec) {
+        RunDriver driver = new RunDriver(
+                spec.plan(), spec.id(), store, spec.resolver(), clock, timers, random, workers::cancelRun);
+        drivers.put(spec.id(), driver);
+        setups.put(spec.id(), spec.setup());
+        for (int i = 0; i < spec.plan().size(); i++) {
+            queues.add(spec.plan().task(i).queue());
+        }
+        workers.serve(List.copyOf(new LinkedHashSet<>(queues)));
+        driver.done().whenComplete((r, e) -> {
+            drivers.remove(spec.id());
+            setups.remove(spec.id());
+        });
+        synchronized (this) {
+            if (!workersStarted) {
+                workersStarted = true;
+                workers.start(parallel);
+            }
+        }
+        driver.start();
+        return new RunHandle(driver);
+    }
+
+    private TaskLaunch prepare(WorkItem item) {
+        AttemptSetup setup = setups.get(item.run());
+        if (setup == null) {
+            throw new io.gyre.api.GyreException("run " + item.run() + " is not driven by this engine");
+        }
+        return setup.prepare(item);
+    }
+
+    private void pump(RunId run) {
+        RunDriver d = drivers.get(run);
+        if (d != null) {
+            d.pump();
+        }
+    }
+
+    @Override
+    public void close() {
+        reaper.close();
+        workers.close();
+        if (ownsTimers) {
+            timers.shutdownNow();
+        }
+    }
+
+    /** Builds an engine; every collaborator has a default suitable for {@code gyre run}. */
+    public static final class Builder {
+        private @org.jspecify.annotations.Nullable StateStore store;
+        private Executor executor = io.gyre.core.Executors.localProcess();
+        private InstantSource clock = InstantSource.system();
+        private RandomGenerator random = new SplittableRandom();
+        private @org.jspecify.annotations.Nullable ScheduledExecutorService timers;
+        private int parallel = Runtime.getRuntime().availableProcessors();
+
+        private Builder() {}
+
+        public Builder store(StateStore s) {
+            this.store = s;
+            return this;
+        }
+
+        public Builder executor(Executor e) {
+            this.executor = e;
+            return this;
+        }
+
+        public Builder clock(InstantSource c) {
+            this.clock = c;
+            return this;
+        }
+
+        public Builder random(RandomGenerator r) {
+            this.random = r;
+            return this;
+        }
+
+        /** Timers for retry delays, heartbeats, timeouts and the lease reaper (tests pass a manual one). */
+        public Builder timers(ScheduledExecutorService t) {
+            this.timers = t;
+            return this;
+        }
+
+        /** Worker slots: how many attempts run at once. */
+        public Builder parallel(int n) {
+            if (n < 1) {
+                throw new io.gyre.api.GyreException("--parallel must be at least 1, not " + n);
+            }
+            this.parallel = n;
+            return this;
+        }
+
+        public Engine build() {
+            return new Engine(this);
+        }
+    }
+}

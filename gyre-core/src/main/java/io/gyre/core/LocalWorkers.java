@@ -1,0 +1,156 @@
+package io.gyre.core;
+
+import io.gyre.api.Cancellation;
+import io.gyre.api.Executor;
+import io.gyre.api.Failure;
+import io.gyre.api.Lease;
+import io.gyre.api.QueueName;
+import io.gyre.api.RunId;
+import io.gyre.api.StaleLeaseException;
+import io.gyre.api.StateStore;
+import io.gyre.api.TaskLaunch;
+import io.gyre.api.TaskOutcome;
+import io.gyre.api.WorkerId;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * A pool of worker slots in this process: each slot claims work items from the store's queues, runs them with
+ * the executor under a heartbeated lease, and commits the outcome with the lease's token. After each commit it
+ * tells the run's driver, which usually advances the graph on this same thread.
+ */
+final class LocalWorkers implements AutoCloseable {
+    static final Duration LEASE_TTL = Duration.ofSeconds(30);
+    private static final Duration HEARTBEAT_EVERY = Duration.ofSeconds(10);
+    private static final Duration CLAIM_WAIT = Duration.ofMillis(250);
+
+    private final StateStore store;
+    private final Executor executor;
+    private final AttemptSetup setup;
+    private volatile List<QueueName> queues;
+    private final ScheduledExecutorService timers;
+    private final Consumer<RunId> committed;
+    private final List<Thread> threads = new ArrayList<>();
+    private final Map<Lease, Cancellation> running = new ConcurrentHashMap<>();
+    private volatile boolean stopping;
+
+    LocalWorkers(
+            StateStore store,
+            Executor executor,
+            AttemptSetup setup,
+            List<QueueName> queues,
+            ScheduledExecutorService timers,
+            Consumer<RunId> committed) {
+        this.store = store;
+        this.executor = executor;
+        this.setup = setup;
+        this.queues = List.copyOf(queues);
+        this.timers = timers;
+        this.committed = committed;
+    }
+
+    /** Sets the queues the slots claim from, in preference order. */
+    void serve(List<QueueName> serving) {
+        this.queues = List.copyOf(serving);
+    }
+
+    /** Starts {@code slots} worker threads. */
+    void start(int slots) {
+        for (int s = 0; s < slots; s++) {
+            WorkerId id = WorkerId.of("local-" + (s + 1));
+            Thread t = Thread.ofPlatform().name("gyre-worker-" + (s + 1)).daemon(true).unstarted(() -> loop(id));
+            threads.add(t);
+            t.start();
+        }
+    }
+
+    /** Stops every running attempt of {@code run}; their outcomes arrive as cancelled. */
+    void cancelRun(RunId run) {
+        running.forEach((lease, cancel) -> {
+            if (lease.item().run().equals(run)) {
+                cancel.cancel("run cancelled");
+            }
+        });
+    }
+
+    private void loop(WorkerId id) {
+        while (!stopping) {
+            store.claim(id, queues, LEASE_TTL, CLAIM_WAIT).ifPresent(this::runAttempt);
+        }
+    }
+
+    private void runAttempt(Lease claimed) {
+        Cancellation cancel = new Cancellation();
+        running.put(claimed, cancel);
+        LeaseKeeper keeper = new LeaseKeeper(claimed);
+        ScheduledFuture<?> heartbeat = timers.scheduleWithFixedDelay(
+                keeper::renew, HEARTBEAT_EVERY.toMillis(), HEARTBEAT_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> timeout = claimed.item()
+                .timeoutOf()
+                .<ScheduledFuture<?>>map(limit -> timers.schedule(
+                        () -> cancel.cancel(Executor.TIMEOUT), limit.toMillis(), TimeUnit.MILLISECONDS))
+                .orElse(null);
+        TaskOutcome outcome;
+        try {
+            TaskLaunch launch = setup.prepare(claimed.item());
+            outcome = executor.execute(launch, cancel);
+        } catch (RuntimeException e) {
+            outcome = new TaskOutcome.Failed(1, new Failure("worker", e.toString(), true));
+        } finally {
+            heartbeat.cancel(false);
+            if (timeout != null) {
+                timeout.cancel(false);
+            }
+            running.remove(claimed);
+        }
+        try {
+            store.complete(keeper.current(), outcome);
+        } catch (StaleLeaseException lost) {
+            // The lease expired and the attempt was handed to another worker; its result must not commit twice.
+            return;
+        }
+        committed.accept(claimed.item().run());
+    }
+
+    @Override
+    public void close() {
+        stopping = true;
+        running.values().forEach(c -> c.cancel("worker stopping"));
+        for (Thread t : threads) {
+            try {
+                t.join(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Holds the latest renewal of a lease; heartbeats replace it. */
+    private final class LeaseKeeper {
+        private volatile Lease lease;
+
+        LeaseKeeper(Lease lease) {
+            this.lease = lease;
+        }
+
+        Lease current() {
+            return lease;
+        }
+
+        void renew() {
+            try {
+                lease = store.heartbeat(lease, LEASE_TTL);
+            } catch (StaleLeaseException lost) {
+                // Nothing to do here: the commit will be refused, and the reaped attempt runs elsewhere.
+            }
+        }
+    }
+}

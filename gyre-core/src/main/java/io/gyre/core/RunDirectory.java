@@ -1,0 +1,204 @@
+package io.gyre.core;
+
+import io.gyre.api.GyreException;
+import io.gyre.api.RunId;
+import io.gyre.api.TaskId;
+import io.gyre.api.TaskLaunch;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The standard run directory: {@code <runs>/<run-id>/} with {@code flow.yaml} (the flow as submitted),
+ * {@code run.json}, {@code events.jsonl} and {@code tasks/<task-id>/} holding {@code status.json},
+ * {@code stdout.log}, {@code stderr.log}, {@code output.env} and the task's working directory {@code outputs/}.
+ *
+ * <p>JSON files are replaced atomically (write a temporary file, then rename), so a reader never sees half a
+ * file, even while the run is live.
+ */
+public final class RunDirectory {
+    public static final String RUN_JSON = "run.json";
+    public static final String EVENTS = "events.jsonl";
+    public static final String FLOW = "flow.yaml";
+
+    private final Path dir;
+
+    private RunDirectory(Path dir) {
+        this.dir = dir;
+    }
+
+    /** Creates {@code runsDir/<id>/} and writes the flow's source text into it. */
+    public static RunDirectory create(Path runsDir, RunId id, String flowText) {
+        Path dir = runsDir.resolve(id.value());
+        try {
+            Files.createDirectories(dir.resolve("tasks"));
+            Files.writeString(dir.resolve(FLOW), flowText, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new GyreException("cannot create the run directory " + dir + ": " + e.getMessage()
+                    + " (check --runs-dir and its permissions)", e);
+        }
+        return new RunDirectory(dir);
+    }
+
+    /** Opens an existing run directory; a clear error if {@code dir} is not one. */
+    public static RunDirectory open(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new GyreException(dir + " is not a directory; pass a run directory such as runs/<run-id>");
+        }
+        if (!Files.isRegularFile(dir.resolve(RUN_JSON))) {
+            throw new GyreException(dir + " is not a run directory (it has no " + RUN_JSON
+                    + "); pass a directory such as runs/<run-id>");
+        }
+        return new RunDirectory(dir);
+    }
+
+    public Path path() {
+        return dir;
+    }
+
+    public Path taskDir(TaskId task) {
+        return dir.resolve("tasks").resolve(task.value());
+    }
+
+    public Path stdout(TaskId task) {
+        return taskDir(task).resolve("stdout.log");
+    }
+
+    public Path stderr(TaskId task) {
+        return taskDir(task).resolve("stderr.log");
+    }
+
+    public Path events() {
+        return dir.resolve(EVENTS);
+    }
+
+    public String flowText() {
+        try {
+            return Files.readString(dir.resolve(FLOW), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new GyreException("cannot read " + dir.resolve(FLOW) + ": " + e.getMessage(), e);
+        }
+    }
+
+    public void writeRun(RunInfo info) {
+        writeJson(dir.resolve(RUN_JSON), info);
+    }
+
+    public RunInfo readRun() {
+        return readJson(dir.resolve(RUN_JSON), RunInfo.class);
+    }
+
+    public void writeStatus(TaskStatus status) {
+        writeJson(taskDir(TaskId.of(status.id())).resolve("status.json"), status);
+    }
+
+    public Optional<TaskStatus> readStatus(TaskId task) {
+        Path file = taskDir(task).resolve("status.json");
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        return Optional.of(readJson(file, TaskStatus.class));
+    }
+
+    /** Every task's status file, in task-id order. */
+    public List<TaskStatus> readStatuses() {
+        List<TaskStatus> out = new ArrayList<>();
+        Path tasks = dir.resolve("tasks");
+        if (!Files.isDirectory(tasks)) {
+            return out;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(tasks)) {
+            for (Path t : entries) {
+                Path file = t.resolve("status.json");
+                if (Files.isRegularFile(file)) {
+                    out.add(readJson(file, TaskStatus.class));
+                }
+            }
+        } catch (IOException e) {
+            throw new GyreException("cannot list " + tasks + ": " + e.getMessage(), e);
+        }
+        out.sort((a, b) -> a.id().compareTo(b.id()));
+        return out;
+    }
+
+    /** The highest sequence number in {@code events.jsonl}, 0 if there is none. */
+    public long lastEventSeq() {
+        Path file = events();
+        if (!Files.isRegularFile(file)) {
+            return 0;
+        }
+        long last = 0;
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                int at = line.indexOf("\"seq\":");
+                if (at >= 0) {
+                    int end = at + 6;
+                    while (end < line.length() && Character.isDigit(line.charAt(end))) {
+                        end++;
+                    }
+                    last = Math.max(last, Long.parseLong(line.substring(at + 6, end)));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            throw new GyreException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return last;
+    }
+
+    /**
+     * Attempts of this run work in {@code tasks/<id>/outputs/}, log to {@code stdout.log}/{@code stderr.log}
+     * and publish context through {@code output.env}.
+     */
+    public AttemptSetup attemptSetup() {
+        return item -> {
+            Path taskDir = taskDir(item.task());
+            Path work = taskDir.resolve("outputs");
+            Path output = taskDir.resolve("output.env");
+            try {
+                Files.createDirectories(work);
+                Files.deleteIfExists(output);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot prepare " + work, e);
+            }
+            return new TaskLaunch(item.run(), item.task(), item.attempt(), item.action(),
+                    AttemptSetups.withGyreVars(item, work.toAbsolutePath(), output.toAbsolutePath()), work,
+                    taskDir.resolve("stdout.log"), taskDir.resolve("stderr.log"), output, item.timeout());
+        };
+    }
+
+    private static void writeJson(Path file, Object value) {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            Files.createDirectories(file.getParent());
+            Json.MAPPER.writeValue(tmp.toFile(), value);
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new GyreException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static <T> T readJson(Path file, Class<T> type) {
+        try {
+            return Json.MAPPER.readValue(file.toFile(), type);
+        } catch (NoSuchFileException e) {
+            throw new GyreException(file + " is missing", e);
+        } catch (IOException e) {
+            throw new GyreException(file + " is not readable as " + type.getSimpleName() + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,472 @@
+package io.gyre.core;
+
+import io.gyre.api.Completion;
+import io.gyre.api.Event;
+import io.gyre.api.EventKind;
+import io.gyre.api.Failure;
+import io.gyre.api.GyreException;
+import io.gyre.api.RunId;
+import io.gyre.api.RunRecord;
+import io.gyre.api.RunState;
+import io.gyre.api.StateStore;
+import io.gyre.api.TaskId;
+import io.gyre.api.TaskOutcome;
+import io.gyre.api.TaskRecord;
+import io.gyre.api.TaskSpec;
+import io.gyre.api.TaskState;
+import io.gyre.api.Trigger;
+import io.gyre.api.VersionConflictException;
+import io.gyre.api.WorkItem;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Drives one run: the ready frontier, failure propagation, retries, cancellation and the run's end.
+ *
+ * <p>Design. The driver's own state (per task: needs not yet finished, whether a need failed, the final state)
+ * is touched only inside {@link #drain}, which is serialized by the queue-drain idiom: whoever calls
+ * {@link #pump} first drains the store's completion inbox and the internal command queue; callers that find a
+ * drain in progress just bump a counter, and the drainer loops until the counter says nothing was missed. So
+ * there is no engine thread and no lock: a worker that commits a result usually advances the graph itself, which
+ * keeps a chain step to a few microseconds.
+ *
+ * <p>Invariants. A task becomes ready exactly once per run (when its last need finishes), unless it is retried
+ * or its lease was lost. Every state change goes through the store with compare-and-set; the driver re-reads a
+ * task before writing it because workers move tasks from READY to RUNNING concurrently. The run ends when every
+ * task is final; it succeeded only if every task succeeded.
+ */
+final class RunDriver {
+    /** How many lost leases a task survives without using one of its retries. */
+    static final int LEASE_LOSS_ALLOWANCE = 3;
+
+    private static final int BATCH = 512;
+
+    private final Plan plan;
+    private final RunId run;
+    private final StateStore store;
+    private final TaskResolver resolver;
+    private final InstantSource clock;
+    private final ScheduledExecutorService timers;
+    private final RandomGenerator random;
+    private final Consumer<RunId> cancelRunning;
+
+    private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger wip = new AtomicInteger();
+    private final CompletableFuture<RunRecord> done = new CompletableFuture<>();
+
+    // Owned by the drainer.
+    private final int[] remaining;
+    private final byte[] finalState;
+    private final BitSet badUpstream;
+    private final BitSet started;
+    private final @Nullable Map<String, String>[] context;
+    private final int[] leaseLosses;
+    private int finished;
+    private int failed;
+    private boolean cancelling;
+    private boolean ended;
+
+    @SuppressWarnings("unchecked")
+    RunDriver(
+            Plan plan,
+            RunId run,
+            StateStore store,
+            TaskResolver resolver,
+            InstantSource clock,
+            ScheduledExecutorService timers,
+            RandomGenerator random,
+            Consumer<RunId> cancelRunning) {
+        this.plan = plan;
+        this.run = run;
+        this.store = store;
+        this.resolver = resolver;
+        this.clock = clock;
+        this.timers = timers;
+        this.random = random;
+        this.cancelRunning = cancelRunning;
+        int n = plan.size();
+        this.remaining = new int[n];
+        this.finalState = new byte[n];
+        this.badUpstream = new BitSet(n);
+        this.started = new BitSet(n);
+        this.context = (Map<String, String>[]) new Map<?, ?>[n];
+        this.leaseLosses = new int[n];
+    }
+
+    RunId run() {
+        return run;
+    }
+
+    Plan plan() {
+        return plan;
+    }
+
+    /** Completes with the final run record when every task is final. */
+    CompletableFuture<RunRecord> done() {
+        return done;
+    }
+
+    /** Starts (or resumes) the run: tasks already succeeded in the store are kept, the rest are pending. */
+    void start() {
+        submit(this::begin);
+    }
+
+    /** Cancels the run: nothing new starts, running attempts are stopped, the run ends cancelled. */
+    void cancel(String reason) {
+        submit(() -> beginCancel(reason));
+    }
+
+    /** Tells the driver that completions may be waiting in the store; drains them unless a drain is running. */
+    void pump() {
+        if (wip.getAndIncrement() != 0) {
+            return;
+        }
+        int missed = 1;
+        do {
+            drain();
+            missed = wip.addAndGet(-missed);
+        } while (missed != 0);
+    }
+
+    private void submit(Runnable command) {
+        commands.add(command);
+        pump();
+    }
+
+    private void drain() {
+        try {
+            Runnable command;
+            while ((command = commands.poll()) != null) {
+                command.run();
+            }
+            if (ended) {
+                return;
+            }
+            List<Completion> batch;
+            do {
+                batch = store.takeCompletions(run, BATCH, Duration.ZERO);
+                for (Completion c : batch) {
+                    onCompletion(c);
+                }
+            } while (batch.size() == BATCH);
+            maybeEnd();
+        } catch (RuntimeException e) {
+            // A store failure leaves the run as the store has it; the orchestrator that adopts it rebuilds from there.
+            done.completeExceptionally(e);
+            ended = true;
+        }
+    }
+
+    private void begin() {
+        RunRecord record = store.run(run);
+        RunState from = record.state();
+        record = store.updateRun(record.withState(RunState.RUNNING, null));
+        emit(from == RunState.PENDING ? EventKind.RUN_STARTED : EventKind.RUN_RESUMED, null, Map.of(
+                "flow", plan.flow().name(), "tasks", Integer.toString(plan.size())));
+        int n = plan.size();
+        for (int i = 0; i < n; i++) {
+            TaskRecord t = store.task(run, plan.task(i).id());
+            if (t.state() == TaskState.SUCCEEDED) {
+                finalState[i] = (byte) (TaskState.SUCCEEDED.ordinal() + 1);
+                finished++;
+                if (!t.outputs().isEmpty()) {
+                    context[i] = t.outputs();
+                }
+            } else if (t.state() == TaskState.FAILED || t.state() == TaskState.SKIPPED || t.state() == TaskState.CANCELLED) {
+                store.updateTask(t.withState(TaskState.PENDING)); // resumed: it runs again
+            } else if (t.state() != TaskState.PENDING) {
+                throw new GyreException("task " + t.id() + " of run " + run + " is " + t.state().wireName()
+                        + "; a run starts or resumes with tasks pending, succeeded, failed, skipped or cancelled");
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            if (finalState[i] != 0) {
+                continue;
+            }
+            int open = 0;
+            for (int k = 0; k < plan.needCount(i); k++) {
+                int need = plan.need(i, k);
+                if (finalState[need] == 0) {
+                    open++;
+                } else {
+                    inherit(i, need);
+                }
+            }
+            remaining[i] = open;
+        }
+        for (int i = 0; i < n; i++) {
+            if (finalState[i] == 0 && remaining[i] == 0) {
+                makeReady(i);
+            }
+        }
+    }
+
+    private void inherit(int task, int need) {
+        Map<String, String> upstream = context[need];
+        if (upstream == null) {
+            return;
+        }
+        Map<String, String> mine = context[task];
+        if (mine == null || mine == upstream) {
+            context[task] = upstream;
+        } else {
+            Map<String, String> merged = new HashMap<>(mine);
+            merged.putAll(upstream);
+            context[task] = merged;
+        }
+    }
+
+    private void makeReady(int i) {
+        TaskSpec spec = plan.task(i);
+        if (cancelling) {
+            finish(i, TaskState.CANCELLED, EventKind.TASK_CANCELLED, Map.of("reason", "run cancelled"));
+            return;
+        }
+        if (badUpstream.get(i) && spec.when() == Trigger.SUCCESS) {
+            finish(i, TaskState.SKIPPED, EventKind.TASK_SKIPPED, Map.of("reason", "upstream failed"));
+            return;
+        }
+        Map<String, String> upstream = context[i];
+        WorkItem item;
+        try {
+            item = resolver.resolve(run, spec, upstream == null ? Map.of() : upstream);
+        } catch (GyreException e) {
+            Failure why = new Failure("resolve", e.getMessage(), false);
+            TaskRecord cur = store.task(run, spec.id());
+            store.updateTask(cur.ended(TaskState.FAILED, null, clock.instant(), why, Map.of()));
+            failed++;
+            markFinal(i, TaskState.FAILED, EventKind.TASK_FAILED, failureData(why, 0, null));
+            return;
+        }
+        enqueue(i, item);
+    }
+
+    private void enqueue(int i, WorkItem item) {
+        TaskRecord cur = store.task(run, item.task());
+        store.updateTask(cur.withState(TaskState.READY));
+        emit(EventKind.TASK_READY, item.task(), Map.of("attempt", Integer.toString(item.attempt())));
+        started.set(i);
+        store.enqueue(item);
+    }
+
+    private void onCompletion(Completion c) {
+        TaskId id = c.item().task();
+        int i = plan.indexOf(id);
+        if (finalState[i] != 0) {
+            return;
+        }
+        TaskOutcome outcome = c.outcome();
+        switch (outcome) {
+            case TaskOutcome.Succeeded s -> succeed(i, c, s);
+            case TaskOutcome.Cancelled x -> {
+                TaskRecord cur = store.task(run, id);
+                store.updateTask(cur.ended(TaskState.CANCELLED, x.exitCode(), c.at(), null, Map.of()));
+                markFinal(i, TaskState.CANCELLED, EventKind.TASK_CANCELLED, Map.of("reason", x.reason()));
+            }
+            case TaskOutcome.Failed f -> fail(i, c, f);
+        }
+    }
+
+    private void succeed(int i, Completion c, TaskOutcome.Succeeded s) {
+        TaskRecord cur = store.task(run, c.item().task());
+        store.updateTask(cur.ended(TaskState.SUCCEEDED, s.exitCode(), c.at(), null, s.outputs()));
+        if (!s.outputs().isEmpty()) {
+            Map<String, String> mine = context[i];
+            Map<String, String> merged = mine == null ? new HashMap<>() : new HashMap<>(mine);
+            merged.putAll(s.outputs());
+            context[i] = merged;
+            emit(EventKind.TASK_OUTPUT, c.item().task(), Map.of("keys", String.join(",", s.outputs().keySet())));
+        }
+        markFinal(i, TaskState.SUCCEEDED, EventKind.TASK_SUCCEEDED, Map.of(
+                "attempt", Integer.toString(c.item().attempt()), "exit_code", Integer.toString(s.exitCode())));
+    }
+
+    private void fail(int i, Completion c, TaskOutcome.Failed f) {
+        WorkItem item = c.item();
+        TaskSpec spec = plan.task(i);
+        TaskRecord cur = store.task(run, item.task());
+        if (!cancelling && c.leaseExpired() && leaseLosses[i] < LEASE_LOSS_ALLOWANCE) {
+            leaseLosses[i]++;
+            store.updateTask(cur.withState(TaskState.READY));
+            emit(EventKind.TASK_LEASE_EXPIRED, item.task(), Map.of("attempt", Integer.toString(item.attempt())));
+            store.enqueue(next(item));
+            return;
+        }
+        int retriesUsed = item.attempt() - 1 - leaseLosses[i];
+        if (!cancelling && f.failure().retryable() && retriesUsed < spec.retry().maxRetries()) {
+            Duration delay = spec.retry().backoff().delayAfter(retriesUsed + 1, random);
+            store.updateTask(cur.ended(TaskState.RETRY_WAIT, f.exitCode(), c.at(), f.failure(), Map.of()));
+            Map<String, String> data = failureData(f.failure(), f.exitCode(), item.attempt());
+            data.put("delay_ms", Long.toString(delay.toMillis()));
+            emit(EventKind.TASK_RETRY_SCHEDULED, item.task(), data);
+            WorkItem again = next(item);
+            if (delay.isZero()) {
+                retryDue(i, again);
+            } else {
+                timers.schedule(() -> submit(() -> retryDue(i, again)), delay.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            return;
+        }
+        store.updateTask(cur.ended(TaskState.FAILED, f.exitCode(), c.at(), f.failure(), Map.of()));
+        failed++;
+        markFinal(i, TaskState.FAILED, EventKind.TASK_FAILED, failureData(f.failure(), f.exitCode(), item.attempt()));
+    }
+
+    private void retryDue(int i, WorkItem again) {
+        if (finalState[i] != 0 || ended) {
+            return;
+        }
+        if (cancelling) {
+            finish(i, TaskState.CANCELLED, EventKind.TASK_CANCELLED, Map.of("reason", "run cancelled"));
+            maybeEnd();
+            return;
+        }
+        TaskRecord cur = store.task(run, again.task());
+        store.updateTask(cur.withState(TaskState.READY));
+        emit(EventKind.TASK_READY, again.task(), Map.of("attempt", Integer.toString(again.attempt())));
+        store.enqueue(again);
+    }
+
+    private static WorkItem next(WorkItem item) {
+        return new WorkItem(item.run(), item.task(), item.attempt() + 1, item.action(), item.env(), item.timeout(),
+                item.queue(), item.labels());
+    }
+
+    private static Map<String, String> failureData(Failure f, int exitCode, @Nullable Integer attempt) {
+        Map<String, String> data = new HashMap<>();
+        data.put("type", f.type());
+        data.put("message", f.message());
+        data.put("exit_code", Integer.toString(exitCode));
+        if (attempt != null) {
+            data.put("attempt", Integer.toString(attempt));
+        }
+        return data;
+    }
+
+    /** Moves a non-started task straight to a final state (skipped or cancelled) in the store. */
+    private void finish(int i, TaskState to, EventKind kind, Map<String, String> data) {
+        TaskRecord cur = store.task(run, plan.task(i).id());
+        store.updateTask(cur.ended(to, null, clock.instant(), null, Map.of()));
+        markFinal(i, to, kind, data);
+    }
+
+    private void markFinal(int i, TaskState state, EventKind kind, Map<String, String> data) {
+        finalState[i] = (byte) (state.ordinal() + 1);
+        finished++;
+        emit(kind, plan.task(i).id(), data);
+        boolean ok = state == TaskState.SUCCEEDED;
+        for (int k = 0; k < plan.dependentCount(i); k++) {
+            int d = plan.dependent(i, k);
+            if (finalState[d] != 0) {
+                continue;
+            }
+            if (!ok) {
+                badUpstream.set(d);
+            }
+            inherit(d, i);
+            if (--remaining[d] == 0) {
+                makeReady(d);
+            }
+        }
+    }
+
+    private void beginCancel(String reason) {
+        if (cancelling || ended) {
+            return;
+        }
+        cancelling = true;
+        List<Integer> waiting = new ArrayList<>();
+        for (int i = 0; i < plan.size(); i++) {
+            if (finalState[i] == 0) {
+                waiting.add(i);
+            }
+        }
+        boolean anyRunning = false;
+        for (int i : waiting) {
+            if (finalState[i] != 0) {
+                continue; // finished as a consequence of an earlier cancellation in this loop
+            }
+            if (tryCancelWaiting(i, reason)) {
+                continue;
+            }
+            anyRunning = true;
+        }
+        if (anyRunning) {
+            cancelRunning.accept(run);
+        }
+        maybeEnd();
+    }
+
+    /** Cancels a task that has not started running; false if it is running (its attempt must be stopped). */
+    private boolean tryCancelWaiting(int i, String reason) {
+        TaskId id = plan.task(i).id();
+        for (int tries = 0; tries < 3; tries++) {
+            TaskRecord cur = store.task(run, id);
+            switch (cur.state()) {
+                case PENDING, READY, RETRY_WAIT -> {
+                    try {
+                        store.updateTask(cur.ended(TaskState.CANCELLED, null, clock.instant(), null, Map.of()));
+                    } catch (VersionConflictException raced) {
+                        continue; // a worker claimed it meanwhile
+                    }
+                    finalState[i] = (byte) (TaskState.CANCELLED.ordinal() + 1);
+                    finished++;
+                    emit(EventKind.TASK_CANCELLED, id, Map.of("reason", reason));
+                    return true;
+                }
+                case RUNNING -> {
+                    return false;
+                }
+                case SUCCEEDED, FAILED, SKIPPED, CANCELLED -> {
+                    return false;
+                }
+            }
+        }
+        return false;
+    }
+
+    private void maybeEnd() {
+        if (ended || finished < plan.size()) {
+            return;
+        }
+        ended = true;
+        RunRecord record = store.run(run);
+        RunState to = cancelling ? RunState.CANCELLED : failed > 0 || !allSucceeded() ? RunState.FAILED : RunState.SUCCEEDED;
+        RunRecord last = store.updateRun(record.withState(to, clock.instant()));
+        EventKind kind = switch (to) {
+            case SUCCEEDED -> EventKind.RUN_SUCCEEDED;
+            case FAILED -> EventKind.RUN_FAILED;
+            case CANCELLED -> EventKind.RUN_CANCELLED;
+            case PENDING, RUNNING -> throw new IllegalStateException("a run ends in a final state");
+        };
+        emit(kind, null, Map.of("tasks", Integer.toString(plan.size()), "failed", Integer.toString(failed)));
+        done.complete(last);
+    }
+
+    private boolean allSucceeded() {
+        byte ok = (byte) (TaskState.SUCCEEDED.ordinal() + 1);
+        for (byte b : finalState) {
+            if (b != ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void emit(EventKind kind, @Nullable TaskId task, Map<String, String> data) {
+        store.append(Event.of(run, clock.instant(), kind, task, data));
+    }
+}

@@ -1,0 +1,156 @@
+package io.gyre.core;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.gyre.api.Event;
+import io.gyre.api.EventListener;
+import io.gyre.api.GyreException;
+import io.gyre.api.RunRecord;
+import io.gyre.api.StateStore;
+import io.gyre.api.TaskId;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * Writes a run's events into its run directory, off the engine's hot path: {@code events.jsonl} (one JSON object
+ * per line, in sequence order), each touched task's {@code status.json} and {@code run.json}.
+ *
+ * <p>Events are queued by the appending thread and written in batches by one writer thread; status files are
+ * written once per batch per task with the task's latest state, so a burst of transitions costs one write.
+ */
+public final class RunJournal implements EventListener, AutoCloseable {
+    private static final Event STOP = Event.of(io.gyre.api.RunId.of("stop"), java.time.Instant.EPOCH,
+            io.gyre.api.EventKind.RUN_STARTED, null, Map.of());
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final RunDirectory dir;
+    private final StateStore store;
+    private final RunInfo info;
+    private final long seqOffset;
+    private final LinkedBlockingQueue<Event> queue = new LinkedBlockingQueue<>();
+    private final Writer events;
+    private final Thread writer;
+    private volatile @org.jspecify.annotations.Nullable Throwable failure;
+
+    /**
+     * @param info the run's description; its state and end time are updated from the store on run events
+     * @param seqOffset added to each event's sequence number (a resumed run continues its earlier numbering)
+     */
+    public RunJournal(RunDirectory dir, StateStore store, RunInfo info, long seqOffset) {
+        this.dir = dir;
+        this.store = store;
+        this.info = info;
+        this.seqOffset = seqOffset;
+        try {
+            this.events = new BufferedWriter(Files.newBufferedWriter(dir.events(), StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND), 1 << 16);
+        } catch (IOException e) {
+            throw new GyreException("cannot open " + dir.events() + ": " + e.getMessage(), e);
+        }
+        dir.writeRun(info);
+        this.writer = Thread.ofPlatform().name("gyre-journal").daemon(true).start(this::writeLoop);
+    }
+
+    @Override
+    public void onEvent(Event event) {
+        queue.add(event);
+    }
+
+    private void writeLoop() {
+        List<Event> batch = new ArrayList<>();
+        Set<TaskId> touched = new LinkedHashSet<>();
+        boolean stop = false;
+        try {
+            while (!stop) {
+                batch.add(queue.take());
+                queue.drainTo(batch, 8192);
+                boolean runChanged = false;
+                for (Event e : batch) {
+                    if (e == STOP) {
+                        stop = true;
+                        continue;
+                    }
+                    writeLine(e);
+                    TaskId task = e.task();
+                    if (task != null) {
+                        touched.add(task);
+                    } else {
+                        runChanged = true;
+                    }
+                }
+                events.flush();
+                for (TaskId t : touched) {
+                    dir.writeStatus(TaskStatus.of(store.task(info.runId(), t)));
+                }
+                if (runChanged) {
+                    writeRunState();
+                }
+                batch.clear();
+                touched.clear();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException | RuntimeException e) {
+            failure = e;
+        }
+    }
+
+    private void writeRunState() {
+        RunRecord r = store.run(info.runId());
+        dir.writeRun(new RunInfo(info.id(), info.flow(), info.source(), r.state().wireName(), info.createdAt(),
+                r.endedAt() == null ? null : r.endedAt().toString(), info.params(), info.context(), info.overrides(),
+                info.targets(), info.tasks()));
+    }
+
+    private void writeLine(Event e) throws IOException {
+        try (JsonGenerator g = JSON.createGenerator(events)) {
+            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            g.writeStartObject();
+            g.writeNumberField("seq", e.seq() + seqOffset);
+            g.writeStringField("time", e.time().toString());
+            g.writeStringField("kind", e.kind().wireName());
+            g.writeStringField("run", e.run().value());
+            TaskId task = e.task();
+            if (task != null) {
+                g.writeStringField("task", task.value());
+            }
+            if (!e.data().isEmpty()) {
+                g.writeObjectFieldStart("data");
+                for (Map.Entry<String, String> d : e.data().entrySet()) {
+                    g.writeStringField(d.getKey(), d.getValue());
+                }
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+        }
+        events.write('\n');
+    }
+
+    /** Writes everything queued so far and stops the writer. */
+    @Override
+    public void close() {
+        queue.add(STOP);
+        try {
+            writer.join();
+            events.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            throw new GyreException("cannot close " + dir.events() + ": " + e.getMessage(), e);
+        }
+        Throwable f = failure;
+        if (f != null) {
+            throw new GyreException("writing the run directory failed: " + f.getMessage(), f);
+        }
+    }
+}
