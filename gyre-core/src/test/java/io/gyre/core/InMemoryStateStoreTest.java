@@ -1,0 +1,60 @@
+package io.gyre.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gyre.api.Event;
+import io.gyre.api.EventKind;
+import io.gyre.api.StateQueries;
+import io.gyre.api.StateStore;
+import io.gyre.testkit.ManualClock;
+import io.gyre.testkit.StateStoreContract;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class InMemoryStateStoreTest extends StateStoreContract {
+    @Override
+    protected StateStore newStore(ManualClock clock) {
+        return Stores.inMemory(clock);
+    }
+
+    @Override
+    protected StateQueries queries(StateStore store) {
+        return (StateQueries) store;
+    }
+
+    @Test
+    void aListenerThatAppendsSeesItsEventAfterTheCurrentOneInEveryListener() throws Exception {
+        createRun(RUN, 0);
+        List<Long> first = new ArrayList<>();
+        List<Long> second = new ArrayList<>();
+        try (AutoCloseable a = queries.subscribe(RUN, e -> {
+                    first.add(e.seq());
+                    if (e.kind() == EventKind.RUN_STARTED) {
+                        store.append(Event.of(RUN, e.time(), EventKind.TASK_READY, null, Map.of()));
+                    }
+                });
+                AutoCloseable b = queries.subscribe(RUN, e -> second.add(e.seq()))) {
+            store.append(Event.of(RUN, clock.instant(), EventKind.RUN_STARTED, null, Map.of()));
+        }
+
+        assertThat(first).containsExactly(1L, 2L);
+        assertThat(second).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void aFailingListenerDoesNotUndoTheAppendOrStarveOthers() throws Exception {
+        createRun(RUN, 0);
+        List<Long> seen = new ArrayList<>();
+        try (AutoCloseable a = queries.subscribe(RUN, e -> {
+                    throw new IllegalStateException("listener bug");
+                });
+                AutoCloseable b = queries.subscribe(RUN, e -> seen.add(e.seq()))) {
+            Event stored = store.append(Event.of(RUN, clock.instant(), EventKind.RUN_STARTED, null, Map.of()));
+            assertThat(stored.seq()).isEqualTo(1);
+        }
+
+        assertThat(seen).containsExactly(1L);
+    }
+}
