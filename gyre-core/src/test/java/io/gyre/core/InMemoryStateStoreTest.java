@@ -1,16 +1,22 @@
 package io.gyre.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gyre.api.Completion;
 import io.gyre.api.Event;
 import io.gyre.api.EventKind;
+import io.gyre.api.GyreException;
+import io.gyre.api.Lease;
 import io.gyre.api.StateQueries;
 import io.gyre.api.StateStore;
 import io.gyre.testkit.ManualClock;
 import io.gyre.testkit.StateStoreContract;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class InMemoryStateStoreTest extends StateStoreContract {
@@ -56,5 +62,22 @@ class InMemoryStateStoreTest extends StateStoreContract {
         }
 
         assertThat(seen).containsExactly(1L);
+    }
+
+    @Test
+    void closingWakesWaitersWithNothingAndRefusesFurtherWrites() throws Exception {
+        createRun(RUN, 1);
+        Started<Optional<Lease>> claimer = start(() -> store.claim(WORKER, List.of(CPU), TTL, Duration.ofSeconds(30)));
+        Started<List<Completion>> taker = start(() -> store.takeCompletions(RUN, 1, Duration.ofSeconds(30)));
+        awaitParked(claimer.thread());
+        awaitParked(taker.thread());
+
+        store.close();
+
+        assertThat(claimer.get()).isEmpty();
+        assertThat(taker.get()).isEmpty();
+        assertThatThrownBy(() -> store.append(Event.of(RUN, clock.instant(), EventKind.RUN_STARTED, null, Map.of())))
+                .isInstanceOf(GyreException.class)
+                .hasMessageContaining("closed");
     }
 }

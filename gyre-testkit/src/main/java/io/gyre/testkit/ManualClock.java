@@ -10,13 +10,14 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class ManualClock implements InstantSource {
     private final AtomicReference<Instant> now;
 
+    /** A clock reading {@code start} until it is advanced. */
     public ManualClock(Instant start) {
         this.now = new AtomicReference<>(start);
     }
 
-    /** A clock starting at 2026-01-01T00:00:00Z. */
-    public static ManualClock atEpochOfTests() {
-        return new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
+    /** A clock reading 2026-01-01T00:00:00Z until it is advanced. */
+    public ManualClock() {
+        this(Instant.parse("2026-01-01T00:00:00Z"));
     }
 
     @Override

@@ -86,7 +86,7 @@ public abstract class StateStoreContract {
 
     @BeforeEach
     void openStore() {
-        clock = ManualClock.atEpochOfTests();
+        clock = new ManualClock();
         store = newStore(clock);
         queries = queries(store);
     }
@@ -296,7 +296,7 @@ public abstract class StateStoreContract {
         store.enqueue(first); // a duplicate of attempt 1, still queued when attempt 2 is
         Lease lease = claimNow(List.of(CPU));
         loseLease(lease);
-        WorkItem second = requeue(RUN, t(0), CPU);
+        WorkItem second = ready(RUN, t(0), CPU);
 
         Lease next = claimNow(List.of(CPU));
 
@@ -319,7 +319,7 @@ public abstract class StateStoreContract {
         store.updateTask(store.task(RUN, t(0)).withState(TaskState.READY));
 
         Started<Optional<Lease>> claimer = start(() -> store.claim(WORKER, List.of(CPU), TTL, LONG));
-        awaitParked(claimer.thread);
+        awaitParked(claimer.thread());
         store.enqueue(item(RUN, t(0), 1, CPU));
 
         assertThat(claimer.get()).map(l -> l.item().task()).contains(t(0));
@@ -331,7 +331,7 @@ public abstract class StateStoreContract {
         store.updateTask(store.task(RUN, t(0)).withState(TaskState.READY));
 
         Started<Optional<Lease>> claimer = start(() -> store.claim(WORKER, List.of(CPU, GPU), TTL, LONG));
-        awaitParked(claimer.thread);
+        awaitParked(claimer.thread());
         store.enqueue(item(RUN, t(0), 1, GPU));
 
         assertThat(claimer.get()).map(l -> l.item().task()).contains(t(0));
@@ -344,7 +344,7 @@ public abstract class StateStoreContract {
         List<Started<Optional<Lease>>> claimers = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             Started<Optional<Lease>> c = start(() -> store.claim(WORKER, List.of(CPU), TTL, LONG));
-            awaitParked(c.thread);
+            awaitParked(c.thread());
             claimers.add(c);
         }
         for (int i = 0; i < n; i++) {
@@ -366,8 +366,8 @@ public abstract class StateStoreContract {
             stillInterrupted.set(Thread.currentThread().isInterrupted());
             return got;
         });
-        awaitParked(claimer.thread);
-        claimer.thread.interrupt();
+        awaitParked(claimer.thread());
+        claimer.thread().interrupt();
 
         assertThat(claimer.get()).isEmpty();
         assertThat(stillInterrupted).isTrue();
@@ -514,7 +514,7 @@ public abstract class StateStoreContract {
             ready(RUN, task, CPU);
             Lease old = claimNow(List.of(CPU));
             loseLease(old);
-            requeue(RUN, task, CPU);
+            ready(RUN, task, CPU);
             Lease current =
                     store.claim(OTHER_WORKER, List.of(CPU), TTL, Duration.ZERO).orElseThrow();
 
@@ -595,7 +595,7 @@ public abstract class StateStoreContract {
         Lease lease = claimNow(List.of(CPU));
 
         Started<List<Completion>> taker = start(() -> store.takeCompletions(RUN, 10, LONG));
-        awaitParked(taker.thread);
+        awaitParked(taker.thread());
         store.complete(lease, TaskOutcome.success());
 
         assertThat(taker.get()).extracting(c -> c.item().task()).containsExactly(t(0));
@@ -874,16 +874,11 @@ public abstract class StateStoreContract {
         return new WorkItem(run, task, attempt, new Action.Java("noop"), Map.of(), null, queue, Map.of());
     }
 
-    /** Moves a pending task to ready and enqueues its first attempt. */
+    /**
+     * Moves a task to ready (from pending, or from running after a lost lease, as the orchestrator does) and
+     * enqueues its next attempt.
+     */
     protected WorkItem ready(RunId run, TaskId task, QueueName queue) {
-        TaskRecord record = store.updateTask(store.task(run, task).withState(TaskState.READY));
-        WorkItem item = item(run, task, record.attempts() + 1, queue);
-        store.enqueue(item);
-        return item;
-    }
-
-    /** What the orchestrator does with a lost attempt: back to ready, next attempt enqueued. */
-    protected WorkItem requeue(RunId run, TaskId task, QueueName queue) {
         TaskRecord record = store.updateTask(store.task(run, task).withState(TaskState.READY));
         WorkItem item = item(run, task, record.attempts() + 1, queue);
         store.enqueue(item);
@@ -945,17 +940,22 @@ public abstract class StateStoreContract {
 
     /** A task running on its own thread, so a test can see whether the thread is parked. */
     protected static final class Started<T> {
-        final Thread thread;
+        private final Thread thread;
         private final FutureTask<T> future;
 
         private Started(Callable<T> body) {
             this.future = new FutureTask<>(body);
-            this.thread = new Thread(future, "contract-" + body.getClass().getSimpleName());
+            this.thread = new Thread(future, "contract-test-thread");
             this.thread.setDaemon(true);
             this.thread.start();
         }
 
-        T get() throws Exception {
+        public Thread thread() {
+            return thread;
+        }
+
+        /** The result, waiting at most 30 seconds for it. */
+        public T get() throws Exception {
             return future.get(30, TimeUnit.SECONDS);
         }
     }
