@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
 /**
  * Parses the human quantities of flow files: durations ({@code 500ms}, {@code 1h30m}, a bare number of seconds)
  * and memory sizes ({@code 4GiB}, {@code 512M}, bytes; K/M/G/T are always binary multiples). Failures throw
- * {@link IllegalArgumentException} with a message fit for a {@link Problem}.
+ * {@link IllegalArgumentException} whose message is a hint on the expected form; the caller rejects negative
+ * values before calling.
  */
 final class Quantities {
     private static final Pattern NUMBER = Pattern.compile("[0-9]+(\\.[0-9]+)?");
@@ -21,15 +22,15 @@ final class Quantities {
 
     static Duration duration(String text) {
         String t = text.strip();
-        if (t.startsWith("-")) {
-            throw new IllegalArgumentException("must not be negative, got '" + text + "'");
-        }
         if (NUMBER.matcher(t).matches()) {
-            return Duration.ofNanos(new BigDecimal(t).movePointRight(9).longValueExact());
+            try {
+                return Duration.ofNanos(new BigDecimal(t).movePointRight(9).longValueExact());
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("too long, or more precise than a nanosecond", e);
+            }
         }
         if (!DURATION.matcher(t).matches()) {
-            throw new IllegalArgumentException(
-                    "'" + text + "' is not a duration: use 500ms, 10s, 5m, 1h, 1h30m or a number of seconds");
+            throw new IllegalArgumentException("use 500ms, 10s, 5m, 1h, 1h30m or a number of seconds");
         }
         BigDecimal millis = BigDecimal.ZERO;
         Matcher m = DURATION_PART.matcher(t);
@@ -47,19 +48,15 @@ final class Quantities {
         try {
             return Duration.ofNanos(millis.movePointRight(6).longValueExact());
         } catch (ArithmeticException e) {
-            throw new IllegalArgumentException("'" + text + "' is too long or too precise a duration", e);
+            throw new IllegalArgumentException("too long, or more precise than a nanosecond", e);
         }
     }
 
     static long memory(String text) {
         String t = text.strip();
-        if (t.startsWith("-")) {
-            throw new IllegalArgumentException("must not be negative, got '" + text + "'");
-        }
         Matcher m = MEMORY.matcher(t);
         if (!m.matches()) {
-            throw new IllegalArgumentException("'" + text + "' is not a memory size: use bytes or a number with K, M, G"
-                    + " or T (e.g. 512M, 4GiB)");
+            throw new IllegalArgumentException("use bytes or a number with K, M, G or T (e.g. 512M, 4GiB)");
         }
         int shift = 0;
         if (m.group(2) != null) {
@@ -71,7 +68,7 @@ final class Quantities {
                     .setScale(0, java.math.RoundingMode.CEILING)
                     .longValueExact();
         } catch (ArithmeticException e) {
-            throw new IllegalArgumentException("'" + text + "' is too large a memory size", e);
+            throw new IllegalArgumentException("too large", e);
         }
     }
 }
