@@ -105,10 +105,11 @@ final class LocalProcessExecutor implements Executor {
             exitCode = killer.kill(process);
             killed = true;
         }
-        if (signal.stop()) {
-            // Clear the interrupt the signal delivered, also when it arrived after the process had exited.
+        boolean fired = signal.stop();
+        if (fired && !killed) {
+            // The signal came after the process had exited: swallow its interrupt, report the real outcome.
             Thread.interrupted();
-        } else if (killed) {
+        } else if (killed && !fired) {
             // Interrupted by someone else (the worker shutting down): the tree is dead, pass the interrupt on.
             Thread.currentThread().interrupt();
         }

@@ -1,14 +1,16 @@
 package io.gyre.core;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Stops a process and everything it started: SIGTERM to the whole tree, a grace period, then SIGKILL to
@@ -20,8 +22,17 @@ import java.util.concurrent.TimeoutException;
  * tree member in the instant between the snapshot and that member's death (it is orphaned before the second
  * look) and processes that double-forked away before the snapshot. Only a cgroup or a sub-reaper closes that
  * gap; see docs/executors.md.
+ *
+ * <p>Waiting: the root is our child, so {@link Process#waitFor(long, TimeUnit)} wakes the moment it exits. The
+ * other members are not our children and the OS offers no exit event for them (the JDK's own
+ * {@code ProcessHandle.onExit} polls every 300 ms or more and counts zombies as alive), so they are polled
+ * here, briefly and only during a kill. A zombie (dead, not yet reaped by its new parent, common when init in a
+ * container does not reap or the JVM itself is PID 1) counts as dead.
  */
 final class ProcessTreeKiller {
+    private static final long FIRST_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long MAX_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
     private final Duration grace;
 
     ProcessTreeKiller(Duration grace) {
@@ -33,23 +44,21 @@ final class ProcessTreeKiller {
 
     /**
      * Kills the tree rooted at {@code process} and returns the root's exit code (128 + signal when a signal
-     * ended it). Blocks for at most the grace period plus the time SIGKILL takes; ignores interrupts while doing
-     * so and restores the interrupt status afterwards, so that no process outlives a cancelled attempt.
+     * ended it). Blocks for at most the grace period plus the time SIGKILL takes. An interrupt cuts the grace
+     * short but not the kill; the interrupt status is restored afterwards.
      */
     int kill(Process process) {
-        boolean interrupted = false;
-        // The root first, so a shell does not react to its children's deaths by starting more work.
+        // The root first, so that a shell does not react to its children's deaths by starting more work.
         Set<ProcessHandle> tree = new LinkedHashSet<>();
         tree.add(process.toHandle());
         process.descendants().forEach(tree::add);
         tree.forEach(ProcessHandle::destroy);
 
-        if (grace.isPositive()) {
-            interrupted = awaitExit(tree);
-        }
+        boolean interrupted = awaitDeath(process, tree);
+
         List<ProcessHandle> survivors = new ArrayList<>();
         for (ProcessHandle handle : tree) {
-            if (handle.isAlive()) {
+            if (isRunning(handle)) {
                 survivors.add(handle);
                 handle.descendants().forEach(survivors::add);
             }
@@ -69,20 +78,49 @@ final class ProcessTreeKiller {
         }
     }
 
-    /** Waits up to the grace period for every process of the tree to exit; returns whether it was interrupted. */
-    private boolean awaitExit(Set<ProcessHandle> tree) {
-        CompletableFuture<?>[] exits = new CompletableFuture<?>[tree.size()];
-        int i = 0;
-        for (ProcessHandle handle : tree) {
-            exits[i++] = handle.onExit();
+    /** Waits up to the grace period for the tree to die; returns whether the wait was interrupted. */
+    private boolean awaitDeath(Process root, Set<ProcessHandle> tree) {
+        if (!grace.isPositive()) {
+            return false;
+        }
+        // A monotonic deadline for a bounded wait, like Process.waitFor(timeout) keeps internally.
+        long deadline = System.nanoTime() + grace.toNanos();
+        try {
+            if (!root.waitFor(grace.toNanos(), TimeUnit.NANOSECONDS)) {
+                return false;
+            }
+        } catch (InterruptedException e) {
+            return true;
+        }
+        List<ProcessHandle> pending = new ArrayList<>(tree);
+        long pause = FIRST_POLL_NANOS;
+        while (true) {
+            pending.removeIf(handle -> !isRunning(handle));
+            long left = deadline - System.nanoTime();
+            if (pending.isEmpty() || left <= 0) {
+                return false;
+            }
+            LockSupport.parkNanos(Math.min(pause, left));
+            if (Thread.interrupted()) {
+                return true;
+            }
+            pause = Math.min(pause * 2, MAX_POLL_NANOS);
+        }
+    }
+
+    /** Alive and not a zombie. Without /proc (not Linux) the JDK's view is all there is. */
+    static boolean isRunning(ProcessHandle handle) {
+        if (!handle.isAlive()) {
+            return false;
         }
         try {
-            CompletableFuture.allOf(exits).get(grace.toNanos(), TimeUnit.NANOSECONDS);
-            return false;
-        } catch (TimeoutException | ExecutionException e) {
-            return false; // survivors get SIGKILL next
-        } catch (InterruptedException e) {
-            return true; // stop waiting: SIGKILL now, report the interrupt afterwards
+            String stat = Files.readString(
+                    Path.of("/proc", Long.toString(handle.pid()), "stat"), StandardCharsets.ISO_8859_1);
+            // pid (comm) state ...: comm may contain spaces and parentheses, so look after the last ')'.
+            int close = stat.lastIndexOf(')');
+            return close < 0 || close + 2 >= stat.length() || stat.charAt(close + 2) != 'Z';
+        } catch (IOException e) {
+            return handle.isAlive();
         }
     }
 }
