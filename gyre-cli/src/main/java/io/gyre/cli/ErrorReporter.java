@@ -41,8 +41,10 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
                 for (Problem p : invalid.problems()) {
                     err.println(p);
                 }
-                err.println(invalid.problems().size() == 1 ? "1 problem; nothing was started."
-                        : invalid.problems().size() + " problems; nothing was started.");
+                err.println(
+                        invalid.problems().size() == 1
+                                ? "1 problem; nothing was started."
+                                : invalid.problems().size() + " problems; nothing was started.");
                 return ExitCodes.INVALID;
             }
             case InvalidInputException invalid -> {

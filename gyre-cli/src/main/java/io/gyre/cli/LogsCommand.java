@@ -17,10 +17,12 @@ import picocli.CommandLine.Parameters;
 @Command(name = "logs", description = "Prints a task's output (stdout by default) from a run directory.")
 final class LogsCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RUN_DIR")
-    @Nullable Path runDir;
+    @Nullable
+    Path runDir;
 
     @Parameters(index = "1", paramLabel = "TASK")
-    @Nullable String task;
+    @Nullable
+    String task;
 
     @Option(names = "--stderr", description = "Prints stderr.log instead of stdout.log.")
     boolean stderr;
@@ -30,8 +32,8 @@ final class LogsCommand implements Callable<Integer> {
         RunDirectory dir = RunDirectory.open(java.util.Objects.requireNonNull(runDir));
         TaskId id = TaskIds.parse(java.util.Objects.requireNonNull(task));
         if (!Files.isDirectory(dir.taskDir(id))) {
-            throw new GyreException("task '" + id + "' has not run in " + dir.path()
-                    + " (see 'gyre status " + dir.path() + "' for its tasks)");
+            throw new GyreException("task '" + id + "' has not run in " + dir.path() + " (see 'gyre status "
+                    + dir.path() + "' for its tasks)");
         }
         Path file = stderr ? dir.stderr(id) : dir.stdout(id);
         if (!Files.exists(file)) {

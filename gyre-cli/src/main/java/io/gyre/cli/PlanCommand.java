@@ -17,21 +17,31 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "plan", description = "Shows the graph a flow would run (tasks, dependencies, levels) without running it.")
+@Command(
+        name = "plan",
+        description = "Shows the graph a flow would run (tasks, dependencies, levels) without running it.")
 final class PlanCommand implements Callable<Integer> {
     @Spec
-    @Nullable CommandSpec spec;
+    @Nullable
+    CommandSpec spec;
 
     @Parameters(paramLabel = "FLOW.yaml")
-    @Nullable Path flow;
+    @Nullable
+    Path flow;
 
     @Option(names = "--format", paramLabel = "text|json|mermaid|dot", description = "Output format (default: text).")
     String format = "text";
 
-    @Option(names = {"-p", "--param"}, paramLabel = "NAME=VALUE", description = "Sets a flow parameter (checked like gyre run).")
+    @Option(
+            names = {"-p", "--param"},
+            paramLabel = "NAME=VALUE",
+            description = "Sets a flow parameter (checked like gyre run).")
     List<String> params = new ArrayList<>();
 
-    @Option(names = "--target", paramLabel = "TASK", description = "Plans only this task and what it needs (repeatable).")
+    @Option(
+            names = "--target",
+            paramLabel = "TASK",
+            description = "Plans only this task and what it needs (repeatable).")
     List<String> targets = new ArrayList<>();
 
     @Override
@@ -44,7 +54,9 @@ final class PlanCommand implements Callable<Integer> {
             List<TaskId> t = targets.stream().map(TaskIds::parse).toList();
             plan = plan.closure(t);
         }
-        java.io.PrintWriter out = spec == null ? new java.io.PrintWriter(System.out, true) : spec.commandLine().getOut();
+        java.io.PrintWriter out = spec == null
+                ? new java.io.PrintWriter(System.out, true)
+                : spec.commandLine().getOut();
         out.print(f.render(plan));
         out.flush();
         return ExitCodes.OK;

@@ -53,8 +53,9 @@ final class ProgressView implements EventListener, AutoCloseable {
             case "live" -> Mode.LIVE;
             case "plain" -> Mode.PLAIN;
             case "none" -> Mode.NONE;
-            default -> throw new io.gyre.core.InvalidInputException(
-                    List.of("--progress '" + mode + "' is not one of auto, live, plain, none"));
+            default ->
+                throw new io.gyre.core.InvalidInputException(
+                        List.of("--progress '" + mode + "' is not one of auto, live, plain, none"));
         };
         return new ProgressView(m, err, clock);
     }
@@ -81,7 +82,8 @@ final class ProgressView implements EventListener, AutoCloseable {
         if (mode == Mode.NONE) {
             return;
         }
-        err.println("run " + run.handle().id() + ": " + total + " tasks -> " + run.directory().path());
+        err.println("run " + run.handle().id() + ": " + total + " tasks -> "
+                + run.directory().path());
         err.flush();
         Duration every = mode == Mode.LIVE ? Duration.ofMillis(200) : Duration.ofSeconds(5);
         painter = Thread.ofPlatform().daemon(true).name("gyre-progress").start(() -> {
@@ -141,13 +143,20 @@ final class ProgressView implements EventListener, AutoCloseable {
         }
         Duration elapsed = Duration.between(began, clock.instant());
         StringBuilder line = new StringBuilder();
-        line.append('[').append(format(elapsed)).append("] ").append(done).append('/').append(total).append(parts);
+        line.append('[')
+                .append(format(elapsed))
+                .append("] ")
+                .append(done)
+                .append('/')
+                .append(total)
+                .append(parts);
         if (!running.isEmpty()) {
             int n = counts.getOrDefault(TaskState.RUNNING, 0);
             line.append(" | ").append(String.join(", ", running)).append(n > running.size() ? ", ..." : "");
         }
         if (done > 0 && done < total) {
-            line.append(" | ETA ").append(format(elapsed.multipliedBy(total - done).dividedBy(done)));
+            line.append(" | ETA ")
+                    .append(format(elapsed.multipliedBy(total - done).dividedBy(done)));
         }
         return line.toString();
     }
@@ -189,7 +198,8 @@ final class ProgressView implements EventListener, AutoCloseable {
             return String.format(Locale.ROOT, "%.1fs", ms / 1000.0);
         }
         long s = d.toSeconds();
-        return s < 3600 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60)
+        return s < 3600
+                ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60)
                 : String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60);
     }
 

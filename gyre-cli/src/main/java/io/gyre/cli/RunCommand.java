@@ -16,10 +16,10 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(
         name = "run",
@@ -29,44 +29,73 @@ import picocli.CommandLine.Model.CommandSpec;
         })
 final class RunCommand implements Callable<Integer> {
     @Spec
-    @Nullable CommandSpec spec;
+    @Nullable
+    CommandSpec spec;
 
     @Parameters(arity = "0..1", paramLabel = "FLOW.yaml", description = "The flow file to run.")
-    @Nullable Path flow;
+    @Nullable
+    Path flow;
 
-    @Option(names = {"-p", "--param"}, paramLabel = "NAME=VALUE", description = "Sets a flow parameter (repeatable).")
+    @Option(
+            names = {"-p", "--param"},
+            paramLabel = "NAME=VALUE",
+            description = "Sets a flow parameter (repeatable).")
     List<String> params = new ArrayList<>();
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Overrides a context entry for every task (repeatable).")
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            description = "Overrides a context entry for every task (repeatable).")
     List<String> sets = new ArrayList<>();
 
-    @Option(names = "--target", paramLabel = "TASK", description = "Runs only this task and what it needs (repeatable).")
+    @Option(
+            names = "--target",
+            paramLabel = "TASK",
+            description = "Runs only this task and what it needs (repeatable).")
     List<String> targets = new ArrayList<>();
 
-    @Option(names = "--parallel", paramLabel = "N", description = "Attempts running at once (default: the number of cores).")
+    @Option(
+            names = "--parallel",
+            paramLabel = "N",
+            description = "Attempts running at once (default: the number of cores).")
     int parallel = Runtime.getRuntime().availableProcessors();
 
-    @Option(names = "--runs-dir", paramLabel = "DIR", description = "Where run directories are created (default: ./runs).")
+    @Option(
+            names = "--runs-dir",
+            paramLabel = "DIR",
+            description = "Where run directories are created (default: ./runs).")
     Path runsDir = Path.of("runs");
 
-    @Option(names = "--resume", paramLabel = "RUN_DIR", description = "Continues a failed or cancelled run: succeeded tasks are kept.")
-    @Nullable Path resume;
+    @Option(
+            names = "--resume",
+            paramLabel = "RUN_DIR",
+            description = "Continues a failed or cancelled run: succeeded tasks are kept.")
+    @Nullable
+    Path resume;
 
-    @Option(names = "--progress", paramLabel = "auto|live|plain|none", description = "Progress display (default: auto).")
+    @Option(
+            names = "--progress",
+            paramLabel = "auto|live|plain|none",
+            description = "Progress display (default: auto).")
     String progress = "auto";
 
     @Override
     public Integer call() throws InterruptedException {
-        PrintWriter out = spec == null ? new PrintWriter(System.out, true) : spec.commandLine().getOut();
-        PrintWriter err = spec == null ? new PrintWriter(System.err, true) : spec.commandLine().getErr();
+        PrintWriter out = spec == null
+                ? new PrintWriter(System.out, true)
+                : spec.commandLine().getOut();
+        PrintWriter err = spec == null
+                ? new PrintWriter(System.err, true)
+                : spec.commandLine().getErr();
         if (parallel < 1) {
             throw new InvalidInputException(List.of("--parallel must be at least 1, not " + parallel));
         }
         Path resumeDir = resume;
         Path flowFile = flow;
         if ((resumeDir == null) == (flowFile == null)) {
-            throw new InvalidInputException(List.of(
-                    "give either a flow file (gyre run FLOW.yaml) or --resume RUN_DIR, not " + (flowFile == null ? "neither" : "both")));
+            throw new InvalidInputException(
+                    List.of("give either a flow file (gyre run FLOW.yaml) or --resume RUN_DIR, not "
+                            + (flowFile == null ? "neither" : "both")));
         }
         InstantSource clock = InstantSource.system();
         SplittableRandom random = new SplittableRandom();
@@ -77,15 +106,18 @@ final class RunCommand implements Callable<Integer> {
                 throw new InvalidInputException(List.of("--resume keeps the run's parameters, overrides and targets; "
                         + "drop -p, --set and --target"));
             }
-            run = LocalRun.resume(resumeDir, parallel, Executors.localProcess(), System.getenv(), clock, random, List.of(view));
+            run = LocalRun.resume(
+                    resumeDir, parallel, Executors.localProcess(), System.getenv(), clock, random, List.of(view));
         } else {
             Map<String, String> p = Params.parseAssignments(params, "-p");
             Map<String, String> s = Params.parseAssignments(sets, "--set");
             List<TaskId> t = targets.stream().map(TaskIds::parse).toList();
-            LocalRun.Prepared prepared = LocalRun.prepare(flowFile, new LocalRun.Options(p, s, t, parallel), System.getenv(), clock, random);
+            LocalRun.Prepared prepared =
+                    LocalRun.prepare(flowFile, new LocalRun.Options(p, s, t, parallel), System.getenv(), clock, random);
             run = LocalRun.start(prepared, runsDir, parallel, Executors.localProcess(), clock, List.of(view));
         }
-        try (run; view) {
+        try (run;
+                view) {
             view.begin(run);
             Signals.onInterrupt(() -> run.handle().cancel("interrupted"));
             RunRecord last = run.await();

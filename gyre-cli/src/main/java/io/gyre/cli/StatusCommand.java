@@ -30,12 +30,17 @@ final class StatusCommand implements Callable<Integer> {
             .build();
 
     @Spec
-    @Nullable CommandSpec spec;
+    @Nullable
+    CommandSpec spec;
 
     @Parameters(paramLabel = "RUN_DIR", description = "A run directory, such as runs/<run-id>.")
-    @Nullable Path runDir;
+    @Nullable
+    Path runDir;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "text|json", description = "Output format (default: text).")
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "text|json",
+            description = "Output format (default: text).")
     String output = "text";
 
     @Override
@@ -45,7 +50,9 @@ final class StatusCommand implements Callable<Integer> {
             throw new InvalidInputException(List.of("--output '" + output + "' is not one of text, json"));
         }
         RunStatus status = RunStatus.of(RunDirectory.open(java.util.Objects.requireNonNull(runDir)));
-        PrintWriter out = spec == null ? new PrintWriter(System.out, true) : spec.commandLine().getOut();
+        PrintWriter out = spec == null
+                ? new PrintWriter(System.out, true)
+                : spec.commandLine().getOut();
         if (fmt.equals("json")) {
             out.println(JSON.writeValueAsString(status));
         } else {
@@ -58,11 +65,27 @@ final class StatusCommand implements Callable<Integer> {
     private static void printText(RunStatus s, PrintWriter out) {
         out.println("run " + s.id() + " (flow " + s.flow() + "): " + s.state());
         out.println("created " + s.createdAt() + (s.endedAt() == null ? "" : "  ended " + s.endedAt()));
-        int w = Math.max(4, s.tasks().stream().mapToInt(t -> t.id().length()).max().orElse(4));
-        out.println(String.format(Locale.ROOT, "%-" + w + "s  %-10s  %8s  %4s  %9s  %s", "TASK", "STATE", "ATTEMPTS", "EXIT", "DURATION", "ERROR"));
+        int w = Math.max(
+                4, s.tasks().stream().mapToInt(t -> t.id().length()).max().orElse(4));
+        out.println(String.format(
+                Locale.ROOT,
+                "%-" + w + "s  %-10s  %8s  %4s  %9s  %s",
+                "TASK",
+                "STATE",
+                "ATTEMPTS",
+                "EXIT",
+                "DURATION",
+                "ERROR"));
         for (TaskStatus t : s.tasks()) {
-            out.println(String.format(Locale.ROOT, "%-" + w + "s  %-10s  %8d  %4s  %9s  %s", t.id(), t.state(), t.attempts(),
-                    t.exitCode() == null ? "-" : t.exitCode(), duration(t), t.failureMessage() == null ? "" : t.failureMessage()));
+            out.println(String.format(
+                    Locale.ROOT,
+                    "%-" + w + "s  %-10s  %8d  %4s  %9s  %s",
+                    t.id(),
+                    t.state(),
+                    t.attempts(),
+                    t.exitCode() == null ? "-" : t.exitCode(),
+                    duration(t),
+                    t.failureMessage() == null ? "" : t.failureMessage()));
         }
         out.println(s.counts());
     }

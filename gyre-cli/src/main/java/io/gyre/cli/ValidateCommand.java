@@ -13,10 +13,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "validate", description = "Checks flow files without running them; reports every problem with file:line:col.")
+@Command(
+        name = "validate",
+        description = "Checks flow files without running them; reports every problem with file:line:col.")
 final class ValidateCommand implements Callable<Integer> {
     @Spec
-    @Nullable CommandSpec spec;
+    @Nullable
+    CommandSpec spec;
 
     @Parameters(arity = "1..*", paramLabel = "FLOW.yaml")
     List<Path> flows = new ArrayList<>();
@@ -28,7 +31,8 @@ final class ValidateCommand implements Callable<Integer> {
             try {
                 Flow flow = FlowLoader.load(file);
                 Plan plan = Plan.of(flow);
-                out().println(file + ": ok (flow '" + flow.name() + "', " + plan.size() + " tasks, " + plan.levels() + " levels)");
+                out().println(file + ": ok (flow '" + flow.name() + "', " + plan.size() + " tasks, " + plan.levels()
+                        + " levels)");
             } catch (RuntimeException e) {
                 worst = Math.max(worst, ErrorReporter.report(e, err()));
             }
@@ -39,10 +43,14 @@ final class ValidateCommand implements Callable<Integer> {
     }
 
     private java.io.PrintWriter out() {
-        return spec == null ? new java.io.PrintWriter(System.out, true) : spec.commandLine().getOut();
+        return spec == null
+                ? new java.io.PrintWriter(System.out, true)
+                : spec.commandLine().getOut();
     }
 
     private java.io.PrintWriter err() {
-        return spec == null ? new java.io.PrintWriter(System.err, true) : spec.commandLine().getErr();
+        return spec == null
+                ? new java.io.PrintWriter(System.err, true)
+                : spec.commandLine().getErr();
     }
 }

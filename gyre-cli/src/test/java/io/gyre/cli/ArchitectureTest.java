@@ -24,8 +24,11 @@ class ArchitectureTest {
     @Test
     void theApiDependsOnNoOtherGyreModule() {
         ArchRule rule = noClasses()
-                .that().resideInAPackage("io.gyre.api")
-                .should().dependOnClassesThat().resideInAnyPackage("io.gyre.core..", "io.gyre.cli..", "io.gyre.testkit..")
+                .that()
+                .resideInAPackage("io.gyre.api")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.gyre.core..", "io.gyre.cli..", "io.gyre.testkit..")
                 .because("gyre-api is the model and the SPIs every module and adapter builds on");
         rule.check(classes);
     }
@@ -33,8 +36,11 @@ class ArchitectureTest {
     @Test
     void theEngineNeverImportsTheCli() {
         ArchRule rule = noClasses()
-                .that().resideInAPackage("io.gyre.core")
-                .should().dependOnClassesThat().resideInAnyPackage("io.gyre.cli..", "picocli..")
+                .that()
+                .resideInAPackage("io.gyre.core")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.gyre.cli..", "picocli..")
                 .because("the engine is embedded by servers and programs that have no command line");
         rule.check(classes);
     }
@@ -42,8 +48,11 @@ class ArchitectureTest {
     @Test
     void theApiHasNoHeavyDependencies() {
         ArchRule rule = noClasses()
-                .that().resideInAPackage("io.gyre.api")
-                .should().dependOnClassesThat().resideInAnyPackage("com.fasterxml..", "org.yaml..", "picocli..")
+                .that()
+                .resideInAPackage("io.gyre.api")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("com.fasterxml..", "org.yaml..", "picocli..")
                 .because("adapters depend on gyre-api only and must not inherit its libraries");
         rule.check(classes);
     }
@@ -51,10 +60,14 @@ class ArchitectureTest {
     @Test
     void engineCodeReadsTimeOnlyThroughAnInjectedClock() {
         ArchRule rule = noClasses()
-                .that().resideInAPackage("io.gyre.core")
-                .should().callMethod(java.time.Instant.class, "now")
-                .orShould().callMethod(System.class, "currentTimeMillis")
-                .orShould().callMethod(Thread.class, "sleep", long.class)
+                .that()
+                .resideInAPackage("io.gyre.core")
+                .should()
+                .callMethod(java.time.Instant.class, "now")
+                .orShould()
+                .callMethod(System.class, "currentTimeMillis")
+                .orShould()
+                .callMethod(Thread.class, "sleep", long.class)
                 .because("time and waiting are injected so tests can drive a manual clock");
         rule.check(classes);
     }
@@ -62,7 +75,8 @@ class ArchitectureTest {
     @Test
     void oneFlatPackagePerModule() {
         ArchRule rule = classes()
-                .should().resideInAnyPackage("io.gyre.api", "io.gyre.core", "io.gyre.cli", "io.gyre.testkit")
+                .should()
+                .resideInAnyPackage("io.gyre.api", "io.gyre.core", "io.gyre.cli", "io.gyre.testkit")
                 .because("the module boundary is the architecture: a group that wants a package wants a module");
         rule.check(classes);
     }

@@ -27,8 +27,17 @@ public final class AttemptSetups {
             throw new GyreException("cannot create a scratch directory: " + e.getMessage(), e);
         }
         Path work = dir;
-        return item -> new TaskLaunch(item.run(), item.task(), item.attempt(), item.action(), withGyreVars(item, work, DEV_NULL),
-                work, DEV_NULL, DEV_NULL, DEV_NULL, item.timeout());
+        return item -> new TaskLaunch(
+                item.run(),
+                item.task(),
+                item.attempt(),
+                item.action(),
+                withGyreVars(item, work, DEV_NULL),
+                work,
+                DEV_NULL,
+                DEV_NULL,
+                DEV_NULL,
+                item.timeout());
     }
 
     /** The task's environment plus {@code GYRE_RUN_ID}, {@code GYRE_TASK_ID}, {@code GYRE_ATTEMPT}, ... */

@@ -79,7 +79,8 @@ public final class Engine implements AutoCloseable {
     public RunHandle start(RunSpec spec) {
         RunId id = spec.id();
         Plan plan = spec.plan();
-        RunRecord record = new RunRecord(id, plan.flow().name(), RunState.PENDING, 0, spec.createdAt(), null, spec.context());
+        RunRecord record =
+                new RunRecord(id, plan.flow().name(), RunState.PENDING, 0, spec.createdAt(), null, spec.context());
         List<TaskRecord> tasks = new ArrayList<>(plan.size());
         for (int i = 0; i < plan.size(); i++) {
             tasks.add(TaskRecord.pending(id, plan.task(i).id()));

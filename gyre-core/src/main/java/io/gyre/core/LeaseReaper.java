@@ -22,11 +22,17 @@ final class LeaseReaper implements AutoCloseable {
     private final Consumer<RunId> reaped;
     private final ScheduledFuture<?> task;
 
-    LeaseReaper(StateStore store, InstantSource clock, ScheduledExecutorService timers, Duration every, Consumer<RunId> reaped) {
+    LeaseReaper(
+            StateStore store,
+            InstantSource clock,
+            ScheduledExecutorService timers,
+            Duration every,
+            Consumer<RunId> reaped) {
         this.store = store;
         this.clock = clock;
         this.reaped = reaped;
-        this.task = timers.scheduleWithFixedDelay(this::reapOnce, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        this.task = timers.scheduleWithFixedDelay(
+                this::reapOnce, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** One pass: releases expired leases and notifies their runs. */

@@ -10,7 +10,6 @@ import io.gyre.api.RunRecord;
 import io.gyre.api.RunState;
 import io.gyre.api.TaskId;
 import io.gyre.api.TaskRecord;
-import io.gyre.api.TaskState;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,7 +33,8 @@ public final class LocalRun implements AutoCloseable {
     private final RunHandle handle;
     private final Stores.InMemoryStore store;
 
-    private LocalRun(RunDirectory directory, Engine engine, RunJournal journal, RunHandle handle, Stores.InMemoryStore store) {
+    private LocalRun(
+            RunDirectory directory, Engine engine, RunJournal journal, RunHandle handle, Stores.InMemoryStore store) {
         this.directory = directory;
         this.engine = engine;
         this.journal = journal;
@@ -69,7 +69,11 @@ public final class LocalRun implements AutoCloseable {
      * {@link InvalidInputException} (with every problem) and creates nothing when something is wrong.
      */
     public static Prepared prepare(
-            Path flowFile, Options options, Map<String, String> environment, InstantSource clock, RandomGenerator random) {
+            Path flowFile,
+            Options options,
+            Map<String, String> environment,
+            InstantSource clock,
+            RandomGenerator random) {
         Flow flow = FlowLoader.load(flowFile);
         String text;
         try {
@@ -84,29 +88,63 @@ public final class LocalRun implements AutoCloseable {
         }
         Instant now = clock.instant();
         RunId id = RunId.generate(now, random);
-        MacroScope base = new MacroScope(id, now, random, params, Macros.runContext(params, Map.of(), Map.of()), environment);
+        MacroScope base =
+                new MacroScope(id, now, random, params, Macros.runContext(params, Map.of(), Map.of()), environment);
         Map<String, String> flowContext = Macros.expandContext(flow.context(), base);
         Map<String, String> context = Macros.runContext(params, flowContext, options.sets());
-        return new Prepared(id, now, flowFile.toString(), text, plan, params, context, options.sets(), options.targets(),
+        return new Prepared(
+                id,
+                now,
+                flowFile.toString(),
+                text,
+                plan,
+                params,
+                context,
+                options.sets(),
+                options.targets(),
                 base.withContext(context));
     }
 
     /** Creates the run directory and starts the run. */
     public static LocalRun start(
-            Prepared p, Path runsDir, int parallel, Executor executor, InstantSource clock, List<EventListener> listeners) {
+            Prepared p,
+            Path runsDir,
+            int parallel,
+            Executor executor,
+            InstantSource clock,
+            List<EventListener> listeners) {
         RunDirectory dir = RunDirectory.create(runsDir, p.id(), p.flowText());
         Map<String, String> renderedParams = new HashMap<>();
         p.params().forEach((k, v) -> renderedParams.put(k, v.render()));
-        RunInfo info = new RunInfo(p.id().value(), p.plan().flow().name(), p.source(), RunState.PENDING.wireName(),
-                p.createdAt().toString(), null, renderedParams, p.context(), p.overrides(),
-                p.targets().stream().map(TaskId::value).toList(), p.plan().size());
+        RunInfo info = new RunInfo(
+                p.id().value(),
+                p.plan().flow().name(),
+                p.source(),
+                RunState.PENDING.wireName(),
+                p.createdAt().toString(),
+                null,
+                renderedParams,
+                p.context(),
+                p.overrides(),
+                p.targets().stream().map(TaskId::value).toList(),
+                p.plan().size());
         Stores.InMemoryStore store = Stores.inMemory(clock);
         RunJournal journal = new RunJournal(dir, store, info, 0);
         store.subscribe(p.id(), journal);
         listeners.forEach(l -> store.subscribe(p.id(), l));
-        Engine engine = Engine.builder().store(store).executor(executor).clock(clock).parallel(parallel).build();
-        RunSpec spec = new RunSpec(p.id(), p.plan(), p.createdAt(), p.context(),
-                TaskResolvers.macros(p.scope(), p.overrides()), dir.attemptSetup());
+        Engine engine = Engine.builder()
+                .store(store)
+                .executor(executor)
+                .clock(clock)
+                .parallel(parallel)
+                .build();
+        RunSpec spec = new RunSpec(
+                p.id(),
+                p.plan(),
+                p.createdAt(),
+                p.context(),
+                TaskResolvers.macros(p.scope(), p.overrides()),
+                dir.attemptSetup());
         return new LocalRun(dir, engine, journal, engine.start(spec), store);
     }
 
@@ -127,7 +165,8 @@ public final class LocalRun implements AutoCloseable {
         if (info.state().equals(RunState.SUCCEEDED.wireName())) {
             throw new GyreException("run " + info.id() + " already succeeded; there is nothing to resume");
         }
-        Flow flow = FlowLoader.parse(dir.flowText(), dir.path().resolve(RunDirectory.FLOW).toString());
+        Flow flow = FlowLoader.parse(
+                dir.flowText(), dir.path().resolve(RunDirectory.FLOW).toString());
         Plan plan = Plan.of(flow);
         List<TaskId> targets = info.targets().stream().map(TaskId::of).toList();
         if (!targets.isEmpty()) {
@@ -150,10 +189,15 @@ public final class LocalRun implements AutoCloseable {
         RunJournal journal = new RunJournal(dir, store, info, dir.lastEventSeq());
         store.subscribe(id, journal);
         listeners.forEach(l -> store.subscribe(id, l));
-        Engine engine = Engine.builder().store(store).executor(executor).clock(clock).parallel(parallel).build();
+        Engine engine = Engine.builder()
+                .store(store)
+                .executor(executor)
+                .clock(clock)
+                .parallel(parallel)
+                .build();
         MacroScope scope = new MacroScope(id, created, random, params, info.context(), environment);
-        RunSpec spec = new RunSpec(id, plan, created, info.context(), TaskResolvers.macros(scope, info.overrides()),
-                dir.attemptSetup());
+        RunSpec spec = new RunSpec(
+                id, plan, created, info.context(), TaskResolvers.macros(scope, info.overrides()), dir.attemptSetup());
         return new LocalRun(dir, engine, journal, engine.resume(spec), store);
     }
 

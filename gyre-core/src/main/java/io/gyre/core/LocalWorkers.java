@@ -65,7 +65,10 @@ final class LocalWorkers implements AutoCloseable {
     void start(int slots) {
         for (int s = 0; s < slots; s++) {
             WorkerId id = WorkerId.of("local-" + (s + 1));
-            Thread t = Thread.ofPlatform().name("gyre-worker-" + (s + 1)).daemon(true).unstarted(() -> loop(id));
+            Thread t = Thread.ofPlatform()
+                    .name("gyre-worker-" + (s + 1))
+                    .daemon(true)
+                    .unstarted(() -> loop(id));
             threads.add(t);
             t.start();
         }
@@ -94,8 +97,8 @@ final class LocalWorkers implements AutoCloseable {
                 keeper::renew, HEARTBEAT_EVERY.toMillis(), HEARTBEAT_EVERY.toMillis(), TimeUnit.MILLISECONDS);
         ScheduledFuture<?> timeout = claimed.item()
                 .timeoutOf()
-                .<ScheduledFuture<?>>map(limit -> timers.schedule(
-                        () -> cancel.cancel(Executor.TIMEOUT), limit.toMillis(), TimeUnit.MILLISECONDS))
+                .<ScheduledFuture<?>>map(limit ->
+                        timers.schedule(() -> cancel.cancel(Executor.TIMEOUT), limit.toMillis(), TimeUnit.MILLISECONDS))
                 .orElse(null);
         TaskOutcome outcome;
         try {

@@ -125,7 +125,9 @@ public final class Plan {
         if (tail < n) {
             List<TaskId> cycle = Cycles.find(flow.tasks()).orElse(List.of());
             throw new InvalidFlowException(List.of(Problem.unlocated(
-                    "the tasks form a cycle: " + String.join(" -> ", cycle.stream().map(TaskId::value).toList()),
+                    "the tasks form a cycle: "
+                            + String.join(
+                                    " -> ", cycle.stream().map(TaskId::value).toList()),
                     "remove one of these needs")));
         }
         return max + 1;

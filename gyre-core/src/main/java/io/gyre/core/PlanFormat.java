@@ -47,8 +47,15 @@ public enum PlanFormat {
 
     private static String text(Plan plan) {
         StringBuilder out = new StringBuilder();
-        out.append("flow ").append(plan.flow().name()).append(": ").append(plan.size()).append(" tasks, ")
-                .append(plan.edges()).append(" dependencies, ").append(plan.levels()).append(" levels\n");
+        out.append("flow ")
+                .append(plan.flow().name())
+                .append(": ")
+                .append(plan.size())
+                .append(" tasks, ")
+                .append(plan.edges())
+                .append(" dependencies, ")
+                .append(plan.levels())
+                .append(" levels\n");
         List<List<Integer>> levels = byLevel(plan);
         for (int l = 0; l < levels.size(); l++) {
             out.append("level ").append(l).append(":\n");
@@ -56,7 +63,9 @@ public enum PlanFormat {
                 TaskSpec t = plan.task(i);
                 out.append("  ").append(t.id());
                 if (!t.needs().isEmpty()) {
-                    out.append("  <- ").append(String.join(", ", t.needs().stream().map(n -> n.value()).toList()));
+                    out.append("  <- ")
+                            .append(String.join(
+                                    ", ", t.needs().stream().map(n -> n.value()).toList()));
                 }
                 if (t.when() != io.gyre.api.Trigger.SUCCESS) {
                     out.append("  [when: ").append(t.when().wireName()).append(']');
@@ -86,11 +95,13 @@ public enum PlanFormat {
             m.put("needs", t.needs().stream().map(n -> n.value()).toList());
             m.put("when", t.when().wireName());
             m.put("queue", t.queue().value());
-            m.put("kind", switch (t.action()) {
-                case Action.Shell s -> "run";
-                case Action.Command c -> "command";
-                case Action.Java j -> "java";
-            });
+            m.put(
+                    "kind",
+                    switch (t.action()) {
+                        case Action.Shell s -> "run";
+                        case Action.Command c -> "command";
+                        case Action.Java j -> "java";
+                    });
             if (!t.description().isEmpty()) {
                 m.put("description", t.description());
             }
@@ -107,26 +118,39 @@ public enum PlanFormat {
     private static String mermaid(Plan plan) {
         StringBuilder out = new StringBuilder("flowchart TD\n");
         for (int i = 0; i < plan.size(); i++) {
-            out.append("    t").append(i).append("[\"").append(plan.task(i).id().value()).append("\"]\n");
+            out.append("    t")
+                    .append(i)
+                    .append("[\"")
+                    .append(plan.task(i).id().value())
+                    .append("\"]\n");
         }
         for (int i = 0; i < plan.size(); i++) {
             for (int k = 0; k < plan.needCount(i); k++) {
-                out.append("    t").append(plan.need(i, k)).append(" --> t").append(i).append('\n');
+                out.append("    t")
+                        .append(plan.need(i, k))
+                        .append(" --> t")
+                        .append(i)
+                        .append('\n');
             }
         }
         return out.toString();
     }
 
     private static String dot(Plan plan) {
-        StringBuilder out = new StringBuilder("digraph \"").append(plan.flow().name().replace("\"", "\\\"")).append("\" {\n");
+        StringBuilder out = new StringBuilder("digraph \"")
+                .append(plan.flow().name().replace("\"", "\\\""))
+                .append("\" {\n");
         out.append("    rankdir=LR;\n");
         for (int i = 0; i < plan.size(); i++) {
             out.append("    \"").append(plan.task(i).id().value()).append("\";\n");
         }
         for (int i = 0; i < plan.size(); i++) {
             for (int k = 0; k < plan.needCount(i); k++) {
-                out.append("    \"").append(plan.task(plan.need(i, k)).id().value()).append("\" -> \"")
-                        .append(plan.task(i).id().value()).append("\";\n");
+                out.append("    \"")
+                        .append(plan.task(plan.need(i, k)).id().value())
+                        .append("\" -> \"")
+                        .append(plan.task(i).id().value())
+                        .append("\";\n");
             }
         }
         return out.append("}\n").toString();

@@ -8,6 +8,12 @@ public record Problem(String file, int line, int column, String message, String 
     /** Renders as {@code flows/x.yaml:12:5: unknown key 'need' in task 'b' (did you mean 'needs'?)}. */
     @Override
     public String toString() {
-        return file + ":" + line + ":" + column + ": " + message + (hint.isEmpty() ? "" : " (" + hint + ")");
+        String where = line > 0 ? file + ":" + line + ":" + column + ": " : file.isEmpty() ? "" : file + ": ";
+        return where + message + (hint.isEmpty() ? "" : " (" + hint + ")");
+    }
+
+    /** A problem of a flow built in code, which has no file position. */
+    public static Problem unlocated(String message, String hint) {
+        return new Problem("", 0, 0, message, hint);
     }
 }

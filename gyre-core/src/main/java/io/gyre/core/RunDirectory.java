@@ -44,8 +44,10 @@ public final class RunDirectory {
             Files.createDirectories(dir.resolve("tasks"));
             Files.writeString(dir.resolve(FLOW), flowText, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new GyreException("cannot create the run directory " + dir + ": " + e.getMessage()
-                    + " (check --runs-dir and its permissions)", e);
+            throw new GyreException(
+                    "cannot create the run directory " + dir + ": " + e.getMessage()
+                            + " (check --runs-dir and its permissions)",
+                    e);
         }
         return new RunDirectory(dir);
     }
@@ -171,9 +173,17 @@ public final class RunDirectory {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot prepare " + work, e);
             }
-            return new TaskLaunch(item.run(), item.task(), item.attempt(), item.action(),
-                    AttemptSetups.withGyreVars(item, work.toAbsolutePath(), output.toAbsolutePath()), work,
-                    taskDir.resolve("stdout.log"), taskDir.resolve("stderr.log"), output, item.timeout());
+            return new TaskLaunch(
+                    item.run(),
+                    item.task(),
+                    item.attempt(),
+                    item.action(),
+                    AttemptSetups.withGyreVars(item, work.toAbsolutePath(), output.toAbsolutePath()),
+                    work,
+                    taskDir.resolve("stdout.log"),
+                    taskDir.resolve("stderr.log"),
+                    output,
+                    item.timeout());
         };
     }
 

@@ -71,9 +71,9 @@ final class RunDriver {
     private final int[] remaining;
     private final byte[] finalState;
     private final BitSet badUpstream;
-    private final BitSet started;
     private final @Nullable Map<String, String>[] context;
     private final int[] leaseLosses;
+    private final int[] retriesUsed;
     private int finished;
     private int failed;
     private boolean cancelling;
@@ -101,7 +101,7 @@ final class RunDriver {
         this.remaining = new int[n];
         this.finalState = new byte[n];
         this.badUpstream = new BitSet(n);
-        this.started = new BitSet(n);
+        this.retriesUsed = new int[n];
         this.context = (Map<String, String>[]) new Map<?, ?>[n];
         this.leaseLosses = new int[n];
     }
@@ -173,9 +173,11 @@ final class RunDriver {
     private void begin() {
         RunRecord record = store.run(run);
         RunState from = record.state();
-        record = store.updateRun(record.withState(RunState.RUNNING, null));
-        emit(from == RunState.PENDING ? EventKind.RUN_STARTED : EventKind.RUN_RESUMED, null, Map.of(
-                "flow", plan.flow().name(), "tasks", Integer.toString(plan.size())));
+        store.updateRun(record.withState(RunState.RUNNING, null));
+        emit(
+                from == RunState.PENDING ? EventKind.RUN_STARTED : EventKind.RUN_RESUMED,
+                null,
+                Map.of("flow", plan.flow().name(), "tasks", Integer.toString(plan.size())));
         int n = plan.size();
         for (int i = 0; i < n; i++) {
             TaskRecord t = store.task(run, plan.task(i).id());
@@ -185,11 +187,14 @@ final class RunDriver {
                 if (!t.outputs().isEmpty()) {
                     context[i] = t.outputs();
                 }
-            } else if (t.state() == TaskState.FAILED || t.state() == TaskState.SKIPPED || t.state() == TaskState.CANCELLED) {
+            } else if (t.state() == TaskState.FAILED
+                    || t.state() == TaskState.SKIPPED
+                    || t.state() == TaskState.CANCELLED) {
                 store.updateTask(t.withState(TaskState.PENDING)); // resumed: it runs again
             } else if (t.state() != TaskState.PENDING) {
-                throw new GyreException("task " + t.id() + " of run " + run + " is " + t.state().wireName()
-                        + "; a run starts or resumes with tasks pending, succeeded, failed, skipped or cancelled");
+                throw new GyreException(
+                        "task " + t.id() + " of run " + run + " is " + t.state().wireName()
+                                + "; a run starts or resumes with tasks pending, succeeded, failed, skipped or cancelled");
             }
         }
         for (int i = 0; i < n; i++) {
@@ -244,7 +249,7 @@ final class RunDriver {
         try {
             item = resolver.resolve(run, spec, upstream == null ? Map.of() : upstream);
         } catch (GyreException e) {
-            Failure why = new Failure("resolve", e.getMessage(), false);
+            Failure why = new Failure("resolve", String.valueOf(e.getMessage()), false);
             TaskRecord cur = store.task(run, spec.id());
             store.updateTask(cur.ended(TaskState.FAILED, null, clock.instant(), why, Map.of()));
             failed++;
@@ -254,11 +259,12 @@ final class RunDriver {
         enqueue(i, item);
     }
 
-    private void enqueue(int i, WorkItem item) {
-        TaskRecord cur = store.task(run, item.task());
+    private void enqueue(int i, WorkItem resolved) {
+        TaskRecord cur = store.task(run, resolved.task());
+        // Attempts keep counting across a resume, so the first attempt of this run may not be attempt 1.
+        WorkItem item = withAttempt(resolved, cur.attempts() + 1);
         store.updateTask(cur.withState(TaskState.READY));
         emit(EventKind.TASK_READY, item.task(), Map.of("attempt", Integer.toString(item.attempt())));
-        started.set(i);
         store.enqueue(item);
     }
 
@@ -288,10 +294,16 @@ final class RunDriver {
             Map<String, String> merged = mine == null ? new HashMap<>() : new HashMap<>(mine);
             merged.putAll(s.outputs());
             context[i] = merged;
-            emit(EventKind.TASK_OUTPUT, c.item().task(), Map.of("keys", String.join(",", s.outputs().keySet())));
+            emit(
+                    EventKind.TASK_OUTPUT,
+                    c.item().task(),
+                    Map.of("keys", String.join(",", s.outputs().keySet())));
         }
-        markFinal(i, TaskState.SUCCEEDED, EventKind.TASK_SUCCEEDED, Map.of(
-                "attempt", Integer.toString(c.item().attempt()), "exit_code", Integer.toString(s.exitCode())));
+        markFinal(
+                i,
+                TaskState.SUCCEEDED,
+                EventKind.TASK_SUCCEEDED,
+                Map.of("attempt", Integer.toString(c.item().attempt()), "exit_code", Integer.toString(s.exitCode())));
     }
 
     private void fail(int i, Completion c, TaskOutcome.Failed f) {
@@ -305,9 +317,11 @@ final class RunDriver {
             store.enqueue(next(item));
             return;
         }
-        int retriesUsed = item.attempt() - 1 - leaseLosses[i];
-        if (!cancelling && f.failure().retryable() && retriesUsed < spec.retry().maxRetries()) {
-            Duration delay = spec.retry().backoff().delayAfter(retriesUsed + 1, random);
+        if (!cancelling
+                && f.failure().retryable()
+                && retriesUsed[i] < spec.retry().maxRetries()) {
+            retriesUsed[i]++;
+            Duration delay = spec.retry().backoff().delayAfter(retriesUsed[i], random);
             store.updateTask(cur.ended(TaskState.RETRY_WAIT, f.exitCode(), c.at(), f.failure(), Map.of()));
             Map<String, String> data = failureData(f.failure(), f.exitCode(), item.attempt());
             data.put("delay_ms", Long.toString(delay.toMillis()));
@@ -341,8 +355,21 @@ final class RunDriver {
     }
 
     private static WorkItem next(WorkItem item) {
-        return new WorkItem(item.run(), item.task(), item.attempt() + 1, item.action(), item.env(), item.timeout(),
-                item.queue(), item.labels());
+        return withAttempt(item, item.attempt() + 1);
+    }
+
+    private static WorkItem withAttempt(WorkItem item, int attempt) {
+        return item.attempt() == attempt
+                ? item
+                : new WorkItem(
+                        item.run(),
+                        item.task(),
+                        attempt,
+                        item.action(),
+                        item.env(),
+                        item.timeout(),
+                        item.queue(),
+                        item.labels());
     }
 
     private static Map<String, String> failureData(Failure f, int exitCode, @Nullable Integer attempt) {
@@ -444,7 +471,8 @@ final class RunDriver {
         }
         ended = true;
         RunRecord record = store.run(run);
-        RunState to = cancelling ? RunState.CANCELLED : failed > 0 || !allSucceeded() ? RunState.FAILED : RunState.SUCCEEDED;
+        RunState to =
+                cancelling ? RunState.CANCELLED : failed > 0 || !allSucceeded() ? RunState.FAILED : RunState.SUCCEEDED;
         RunRecord last = store.updateRun(record.withState(to, clock.instant()));
         EventKind kind = switch (to) {
             case SUCCEEDED -> EventKind.RUN_SUCCEEDED;

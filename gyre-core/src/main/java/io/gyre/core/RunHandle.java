@@ -35,12 +35,17 @@ public final class RunHandle {
         driver.cancel(reason);
     }
 
+    private GyreException stopped(ExecutionException e) {
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        return new GyreException("run " + id() + " stopped: " + cause.getMessage(), cause);
+    }
+
     /** Waits for the run to end and returns its final record. */
     public RunRecord await() throws InterruptedException {
         try {
             return driver.done().get();
         } catch (ExecutionException e) {
-            throw new GyreException("run " + id() + " stopped: " + e.getCause().getMessage(), e.getCause());
+            throw stopped(e);
         }
     }
 
@@ -49,7 +54,7 @@ public final class RunHandle {
         try {
             return driver.done().get(limit.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw new GyreException("run " + id() + " stopped: " + e.getCause().getMessage(), e.getCause());
+            throw stopped(e);
         } catch (TimeoutException e) {
             throw new GyreException("run " + id() + " did not end within " + limit, e);
         }

@@ -29,8 +29,8 @@ import java.util.concurrent.LinkedBlockingQueue;
  * written once per batch per task with the task's latest state, so a burst of transitions costs one write.
  */
 public final class RunJournal implements EventListener, AutoCloseable {
-    private static final Event STOP = Event.of(io.gyre.api.RunId.of("stop"), java.time.Instant.EPOCH,
-            io.gyre.api.EventKind.RUN_STARTED, null, Map.of());
+    private static final Event STOP = Event.of(
+            io.gyre.api.RunId.of("stop"), java.time.Instant.EPOCH, io.gyre.api.EventKind.RUN_STARTED, null, Map.of());
     private static final JsonFactory JSON = new JsonFactory();
 
     private final RunDirectory dir;
@@ -52,8 +52,10 @@ public final class RunJournal implements EventListener, AutoCloseable {
         this.info = info;
         this.seqOffset = seqOffset;
         try {
-            this.events = new BufferedWriter(Files.newBufferedWriter(dir.events(), StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND), 1 << 16);
+            this.events = new BufferedWriter(
+                    Files.newBufferedWriter(
+                            dir.events(), StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND),
+                    1 << 16);
         } catch (IOException e) {
             throw new GyreException("cannot open " + dir.events() + ": " + e.getMessage(), e);
         }
@@ -107,9 +109,18 @@ public final class RunJournal implements EventListener, AutoCloseable {
 
     private void writeRunState() {
         RunRecord r = store.run(info.runId());
-        dir.writeRun(new RunInfo(info.id(), info.flow(), info.source(), r.state().wireName(), info.createdAt(),
-                r.endedAt() == null ? null : r.endedAt().toString(), info.params(), info.context(), info.overrides(),
-                info.targets(), info.tasks()));
+        dir.writeRun(new RunInfo(
+                info.id(),
+                info.flow(),
+                info.source(),
+                r.state().wireName(),
+                info.createdAt(),
+                r.endedAt() == null ? null : r.endedAt().toString(),
+                info.params(),
+                info.context(),
+                info.overrides(),
+                info.targets(),
+                info.tasks()));
     }
 
     private void writeLine(Event e) throws IOException {

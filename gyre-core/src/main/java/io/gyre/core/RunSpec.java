@@ -12,7 +12,13 @@ import java.util.SplittableRandom;
  * @param resolver turns each ready task into its work item
  * @param setup prepares each attempt's files and {@code GYRE_*} variables
  */
-public record RunSpec(RunId id, Plan plan, Instant createdAt, Map<String, String> context, TaskResolver resolver, AttemptSetup setup) {
+public record RunSpec(
+        RunId id,
+        Plan plan,
+        Instant createdAt,
+        Map<String, String> context,
+        TaskResolver resolver,
+        AttemptSetup setup) {
     public RunSpec {
         context = Map.copyOf(context);
     }

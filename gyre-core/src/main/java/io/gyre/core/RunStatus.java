@@ -14,13 +14,21 @@ import org.jspecify.annotations.Nullable;
  * A run's state read from its directory: the run and every task of its plan, in plan order (tasks that have
  * not been touched yet are pending). This is what {@code gyre status --output json} prints.
  */
-public record RunStatus(String id, String flow, String state, String createdAt, @Nullable String endedAt, Map<String, Integer> countsByState, List<TaskStatus> tasks) {
+public record RunStatus(
+        String id,
+        String flow,
+        String state,
+        String createdAt,
+        @Nullable String endedAt,
+        Map<String, Integer> countsByState,
+        List<TaskStatus> tasks) {
     public static RunStatus of(RunDirectory dir) {
         RunInfo info = dir.readRun();
         Map<String, TaskStatus> known = new HashMap<>();
         dir.readStatuses().forEach(s -> known.put(s.id(), s));
         List<TaskStatus> tasks = new ArrayList<>();
-        Flow flow = FlowLoader.parse(dir.flowText(), dir.path().resolve(RunDirectory.FLOW).toString());
+        Flow flow = FlowLoader.parse(
+                dir.flowText(), dir.path().resolve(RunDirectory.FLOW).toString());
         Plan plan = Plan.of(flow);
         if (!info.targets().isEmpty()) {
             plan = plan.closure(info.targets().stream().map(TaskId::of).toList());
@@ -28,7 +36,8 @@ public record RunStatus(String id, String flow, String state, String createdAt, 
         Map<String, Integer> counts = new TreeMap<>();
         for (int i = 0; i < plan.size(); i++) {
             String id = plan.task(i).id().value();
-            TaskStatus s = known.getOrDefault(id, new TaskStatus(id, TaskState.PENDING.wireName(), 0, null, null, null, null, null, Map.of()));
+            TaskStatus s = known.getOrDefault(
+                    id, new TaskStatus(id, TaskState.PENDING.wireName(), 0, null, null, null, null, null, Map.of()));
             tasks.add(s);
             counts.merge(s.state(), 1, Integer::sum);
         }

@@ -51,8 +51,9 @@ public final class TaskResolvers {
                     env.putAll(script.env());
                     yield new Action.Shell(script.script());
                 }
-                case Action.Command cmd -> new Action.Command(
-                        cmd.argv().stream().map(a -> Macros.expand(a, seen)).toList());
+                case Action.Command cmd ->
+                    new Action.Command(
+                            cmd.argv().stream().map(a -> Macros.expand(a, seen)).toList());
                 case Action.Java j -> j;
             };
             return new WorkItem(run, task.id(), 1, action, env, task.timeout(), task.queue(), task.labels());

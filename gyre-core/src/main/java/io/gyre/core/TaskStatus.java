@@ -38,9 +38,19 @@ public record TaskStatus(
 
     /** The store record this status describes (used to resume a run from its directory). */
     public TaskRecord toRecord(RunId run) {
-        Failure f = failureType == null ? null : new Failure(failureType, failureMessage == null ? "" : failureMessage, false);
-        return new TaskRecord(run, TaskId.of(id), TaskState.valueOf(state.toUpperCase(java.util.Locale.ROOT)), 0, attempts,
-                exitCode, startedAt == null ? null : Instant.parse(startedAt), endedAt == null ? null : Instant.parse(endedAt),
-                f, outputs);
+        Failure f = failureType == null
+                ? null
+                : new Failure(failureType, failureMessage == null ? "" : failureMessage, false);
+        return new TaskRecord(
+                run,
+                TaskId.of(id),
+                TaskState.valueOf(state.toUpperCase(java.util.Locale.ROOT)),
+                0,
+                attempts,
+                exitCode,
+                startedAt == null ? null : Instant.parse(startedAt),
+                endedAt == null ? null : Instant.parse(endedAt),
+                f,
+                outputs);
     }
 }

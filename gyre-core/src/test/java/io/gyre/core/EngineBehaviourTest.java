@@ -35,7 +35,11 @@ class EngineBehaviourTest {
     private final List<String> order = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, JavaTask> registry = new ConcurrentHashMap<>();
     private final Stores.InMemoryStore store = Stores.inMemory(java.time.InstantSource.system());
-    private Engine engine = Engine.builder().store(store).executor(Executors.inProcess(registry)).parallel(2).build();
+    private Engine engine = Engine.builder()
+            .store(store)
+            .executor(Executors.inProcess(registry))
+            .parallel(2)
+            .build();
 
     @AfterEach
     void close() {
@@ -43,7 +47,10 @@ class EngineBehaviourTest {
     }
 
     static TaskSpec task(String id, String... needs) {
-        return TaskSpec.of(TaskId.of(id), new Action.Java(id), List.of(needs).stream().map(TaskId::of).toList());
+        return TaskSpec.of(
+                TaskId.of(id),
+                new Action.Java(id),
+                List.of(needs).stream().map(TaskId::of).toList());
     }
 
     private void ok(String... names) {
@@ -70,6 +77,7 @@ class EngineBehaviourTest {
         Map<String, TaskState> m = new java.util.TreeMap<>();
         for (TaskRecord r : store.tasks(h.id())) {
             m.put(r.id().value(), r.state());
+            System.out.println("DEBUG " + r);
         }
         return m;
     }
@@ -96,11 +104,16 @@ class EngineBehaviourTest {
         ok("b", "x", "y", "cleanup");
         failing("a");
         RunHandle h = start(
-                task("a"), task("b", "a"), task("c", "b"), task("x"), task("y", "x"),
+                task("a"),
+                task("b", "a"),
+                task("c", "b"),
+                task("x"),
+                task("y", "x"),
                 task("cleanup", "c", "y").withWhen(Trigger.ALWAYS));
         RunRecord end = h.await(Duration.ofSeconds(10));
         assertThat(end.state()).isEqualTo(RunState.FAILED);
-        assertThat(states(h)).containsEntry("a", TaskState.FAILED)
+        assertThat(states(h))
+                .containsEntry("a", TaskState.FAILED)
                 .containsEntry("b", TaskState.SKIPPED)
                 .containsEntry("c", TaskState.SKIPPED)
                 .containsEntry("x", TaskState.SUCCEEDED)
@@ -130,7 +143,11 @@ class EngineBehaviourTest {
             return TaskOutcome.success();
         });
         engine.close();
-        engine = Engine.builder().store(store).executor(Executors.inProcess(registry)).parallel(2).build();
+        engine = Engine.builder()
+                .store(store)
+                .executor(Executors.inProcess(registry))
+                .parallel(2)
+                .build();
         RunHandle h = start(task("slow"), task("fast"), task("child", "fast"));
         assertThat(h.await(Duration.ofSeconds(15)).state()).isEqualTo(RunState.SUCCEEDED);
         assertThat(slowRelease.getCount()).isZero();
@@ -139,18 +156,28 @@ class EngineBehaviourTest {
     @Test
     void aFailedAttemptIsRetriedUntilItSucceeds() throws Exception {
         AtomicInteger calls = new AtomicInteger();
-        registry.put("flaky", (l, c) -> calls.incrementAndGet() < 3
-                ? new TaskOutcome.Failed(1, io.gyre.api.Failure.exit(1))
-                : TaskOutcome.success());
-        RunHandle h = start(task("flaky").withRetry(
-                new RetryPolicy(3, new Backoff(Backoff.Kind.EXPONENTIAL, Duration.ofMillis(5), Duration.ofMillis(20), 0.5))));
+        registry.put(
+                "flaky",
+                (l, c) -> calls.incrementAndGet() < 3
+                        ? new TaskOutcome.Failed(1, io.gyre.api.Failure.exit(1))
+                        : TaskOutcome.success());
+        RunHandle h = start(task("flaky")
+                .withRetry(new RetryPolicy(
+                        3, new Backoff(Backoff.Kind.EXPONENTIAL, Duration.ofMillis(5), Duration.ofMillis(20), 0.5))));
         assertThat(h.await(Duration.ofSeconds(10)).state()).isEqualTo(RunState.SUCCEEDED);
         assertThat(calls).hasValue(3);
         assertThat(store.task(h.id(), TaskId.of("flaky")).attempts()).isEqualTo(3);
-        assertThat(kinds(h, "flaky")).containsSubsequence(
-                EventKind.TASK_READY, EventKind.TASK_STARTED, EventKind.TASK_RETRY_SCHEDULED,
-                EventKind.TASK_READY, EventKind.TASK_STARTED, EventKind.TASK_RETRY_SCHEDULED,
-                EventKind.TASK_READY, EventKind.TASK_STARTED, EventKind.TASK_SUCCEEDED);
+        assertThat(kinds(h, "flaky"))
+                .containsSubsequence(
+                        EventKind.TASK_READY,
+                        EventKind.TASK_STARTED,
+                        EventKind.TASK_RETRY_SCHEDULED,
+                        EventKind.TASK_READY,
+                        EventKind.TASK_STARTED,
+                        EventKind.TASK_RETRY_SCHEDULED,
+                        EventKind.TASK_READY,
+                        EventKind.TASK_STARTED,
+                        EventKind.TASK_SUCCEEDED);
     }
 
     @Test
@@ -204,7 +231,9 @@ class EngineBehaviourTest {
         RunHandle h = start(task("producer"), task("consumer", "producer"), task("grandchild", "consumer"));
         assertThat(h.await(Duration.ofSeconds(10)).state()).isEqualTo(RunState.SUCCEEDED);
         assertThat(seen).containsEntry("MODEL", "m-42").containsEntry("grandchild-saw", "m-42");
-        assertThat(seen).containsEntry("GYRE_TASK_ID", "consumer").containsEntry("GYRE_ATTEMPT", "1")
+        assertThat(seen)
+                .containsEntry("GYRE_TASK_ID", "consumer")
+                .containsEntry("GYRE_ATTEMPT", "1")
                 .containsKeys("GYRE_RUN_ID", "GYRE_WORKDIR", "GYRE_OUTPUT");
     }
 

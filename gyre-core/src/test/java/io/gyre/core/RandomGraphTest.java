@@ -53,7 +53,9 @@ class RandomGraphTest {
             needs.add(mine);
             fails[i] = random.nextInt(10) == 0;
             always[i] = random.nextInt(8) == 0;
-            TaskSpec t = TaskSpec.of(TaskId.of("t" + i), new Action.Java("t" + i),
+            TaskSpec t = TaskSpec.of(
+                    TaskId.of("t" + i),
+                    new Action.Java("t" + i),
                     mine.stream().map(j -> TaskId.of("t" + j)).toList());
             tasks.add(always[i] ? t.withWhen(Trigger.ALWAYS) : t);
         }
@@ -68,12 +70,17 @@ class RandomGraphTest {
                 startedAt.put(me, clock.incrementAndGet());
                 runs.merge(me, 1, Integer::sum);
                 endedAt.put(me, clock.incrementAndGet());
-                return fails[me] ? new TaskOutcome.Failed(1, new Failure("exit", "planned", false)) : TaskOutcome.success();
+                return fails[me]
+                        ? new TaskOutcome.Failed(1, new Failure("exit", "planned", false))
+                        : TaskOutcome.success();
             });
         }
         Stores.InMemoryStore store = Stores.inMemory(InstantSource.system());
-        try (Engine engine = Engine.builder().store(store).executor(Executors.inProcess(registry))
-                .parallel(1 + random.nextInt(4)).build()) {
+        try (Engine engine = Engine.builder()
+                .store(store)
+                .executor(Executors.inProcess(registry))
+                .parallel(1 + random.nextInt(4))
+                .build()) {
             RunHandle h = engine.start(RunSpec.of(Plan.of(Flow.of("random", tasks)), Instant.now()));
             RunState end = h.await(Duration.ofSeconds(60)).state();
 
@@ -91,12 +98,17 @@ class RandomGraphTest {
                 assertThat(actual.get("t" + i)).as("seed %d task t%d", seed, i).isEqualTo(expected[i]);
                 allOk &= expected[i] == TaskState.SUCCEEDED;
                 if (expected[i] == TaskState.SKIPPED) {
-                    assertThat(runs).as("seed %d: skipped t%d must not run", seed, i).doesNotContainKey(i);
+                    assertThat(runs)
+                            .as("seed %d: skipped t%d must not run", seed, i)
+                            .doesNotContainKey(i);
                     continue;
                 }
-                assertThat(runs.get(i)).as("seed %d: t%d runs exactly once", seed, i).isEqualTo(1);
+                assertThat(runs.get(i))
+                        .as("seed %d: t%d runs exactly once", seed, i)
+                        .isEqualTo(1);
                 for (int j : needs.get(i)) {
-                    assertThat(endedAt.get(j)).as("seed %d: t%d started after its need t%d ended", seed, i, j)
+                    assertThat(endedAt.get(j))
+                            .as("seed %d: t%d started after its need t%d ended", seed, i, j)
                             .isLessThan(startedAt.get(i));
                 }
             }
