@@ -83,13 +83,21 @@ final class LocalProcessExecutor implements Executor {
         Map<String, String> env = builder.environment();
         env.clear();
         env.putAll(baseEnv);
-        env.putAll(launch.env());
+        try {
+            env.putAll(launch.env());
+        } catch (IllegalArgumentException e) { // a name with '=' or a NUL anywhere: the OS cannot take it
+            return spawnFailure(argv.get(0), "invalid environment: " + e.getMessage());
+        }
+        if (launch.attempt() > 1) {
+            try {
+                writeAttemptHeader(launch);
+            } catch (IOException e) {
+                return spawnFailure(argv.get(0), "could not write to its log files: " + e);
+            }
+        }
 
         Process process;
         try {
-            if (launch.attempt() > 1) {
-                writeAttemptHeader(launch);
-            }
             process = builder.start();
         } catch (IOException e) {
             return spawnFailure(argv.get(0), launch.workDir(), e);
@@ -137,14 +145,15 @@ final class LocalProcessExecutor implements Executor {
     }
 
     private static TaskOutcome spawnFailure(String program, Path workDir, IOException e) {
-        String reason;
         if (!Files.isDirectory(workDir)) {
-            reason = "the working directory " + workDir + " does not exist";
-        } else {
-            // ProcessBuilder wraps the OS error ("error=2, No such file or directory") in "Cannot run program".
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            reason = String.valueOf(cause.getMessage());
+            return spawnFailure(program, "the working directory " + workDir + " does not exist");
         }
+        // ProcessBuilder wraps the OS error ("error=2, No such file or directory") in "Cannot run program".
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        return spawnFailure(program, String.valueOf(cause.getMessage()));
+    }
+
+    private static TaskOutcome spawnFailure(String program, String reason) {
         return new TaskOutcome.Failed(
                 SPAWN_FAILED, new Failure("spawn", "could not start '" + program + "': " + reason, false));
     }

@@ -240,6 +240,17 @@ class LocalProcessExecutorTest {
     }
 
     @Test
+    void anEnvironmentTheOsCannotTakeIsASpawnFailureNotAnException() {
+        TaskOutcome outcome = run(launches.of(command("true"), Map.of("A=B", "x")));
+
+        assertThat(outcome).isInstanceOfSatisfying(TaskOutcome.Failed.class, failed -> {
+            assertThat(failed.exitCode()).isEqualTo(127);
+            assertThat(failed.failure().type()).isEqualTo("spawn");
+            assertThat(failed.failure().message()).startsWith("could not start 'true': invalid environment");
+        });
+    }
+
+    @Test
     void aSignalledProcessReports128PlusTheSignal() {
         TaskOutcome outcome = run(launches.of(command("bash", "-c", "kill -KILL $$")));
 
