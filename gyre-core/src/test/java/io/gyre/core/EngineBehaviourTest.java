@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,15 +36,13 @@ class EngineBehaviourTest {
     private final List<String> order = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, JavaTask> registry = new ConcurrentHashMap<>();
     private final Stores.InMemoryStore store = Stores.inMemory(java.time.InstantSource.system());
-    private Engine engine = Engine.builder()
-            .store(store)
-            .executor(Executors.inProcess(registry))
-            .parallel(2)
-            .build();
+    private @Nullable Engine engine;
 
     @AfterEach
     void close() {
-        engine.close();
+        if (engine != null) {
+            engine.close();
+        }
     }
 
     static TaskSpec task(String id, String... needs) {
@@ -69,7 +68,11 @@ class EngineBehaviourTest {
         });
     }
 
+    /** Starts a run; the engine (and its executor's task registry) is built on first use. */
     private RunHandle start(TaskSpec... tasks) {
+        if (engine == null) {
+            engine = Engine.builder().store(store).executor(Executors.inProcess(registry)).parallel(2).build();
+        }
         return engine.start(RunSpec.of(Plan.of(Flow.of("t", List.of(tasks))), Instant.now()));
     }
 
@@ -77,7 +80,6 @@ class EngineBehaviourTest {
         Map<String, TaskState> m = new java.util.TreeMap<>();
         for (TaskRecord r : store.tasks(h.id())) {
             m.put(r.id().value(), r.state());
-            System.out.println("DEBUG " + r);
         }
         return m;
     }
@@ -142,12 +144,6 @@ class EngineBehaviourTest {
             fastChildRan.countDown();
             return TaskOutcome.success();
         });
-        engine.close();
-        engine = Engine.builder()
-                .store(store)
-                .executor(Executors.inProcess(registry))
-                .parallel(2)
-                .build();
         RunHandle h = start(task("slow"), task("fast"), task("child", "fast"));
         assertThat(h.await(Duration.ofSeconds(15)).state()).isEqualTo(RunState.SUCCEEDED);
         assertThat(slowRelease.getCount()).isZero();
