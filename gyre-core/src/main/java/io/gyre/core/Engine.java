@@ -77,6 +77,15 @@ public final class Engine implements AutoCloseable {
 
     /** Creates the run in the store and starts it. */
     public RunHandle start(RunSpec spec) {
+        create(spec);
+        return drive(spec);
+    }
+
+    /**
+     * Creates the run and its pending tasks in the store without starting it (so listeners can subscribe to its
+     * events first); {@link #resume} then drives it.
+     */
+    public void create(RunSpec spec) {
         RunId id = spec.id();
         Plan plan = spec.plan();
         RunRecord record =
@@ -86,12 +95,11 @@ public final class Engine implements AutoCloseable {
             tasks.add(TaskRecord.pending(id, plan.task(i).id()));
         }
         store.createRun(record, tasks);
-        return drive(spec);
     }
 
     /**
-     * Drives a run that is already in the store (failed or cancelled): its succeeded tasks are kept, the rest
-     * must be pending.
+     * Drives a run that is already in the store: created and pending, or failed or cancelled (then its succeeded
+     * tasks are kept and the rest run again).
      */
     public RunHandle resume(RunSpec spec) {
         return drive(spec);

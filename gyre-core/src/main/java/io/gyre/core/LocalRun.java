@@ -129,9 +129,6 @@ public final class LocalRun implements AutoCloseable {
                 p.targets().stream().map(TaskId::value).toList(),
                 p.plan().size());
         Stores.InMemoryStore store = Stores.inMemory(clock);
-        RunJournal journal = new RunJournal(dir, store, info, 0);
-        store.subscribe(p.id(), journal);
-        listeners.forEach(l -> store.subscribe(p.id(), l));
         Engine engine = Engine.builder()
                 .store(store)
                 .executor(executor)
@@ -145,7 +142,11 @@ public final class LocalRun implements AutoCloseable {
                 p.context(),
                 TaskResolvers.macros(p.scope(), p.overrides()),
                 dir.attemptSetup());
-        return new LocalRun(dir, engine, journal, engine.start(spec), store);
+        engine.create(spec);
+        RunJournal journal = new RunJournal(dir, store, info, 0);
+        store.subscribe(p.id(), journal);
+        listeners.forEach(l -> store.subscribe(p.id(), l));
+        return new LocalRun(dir, engine, journal, engine.resume(spec), store);
     }
 
     /**

@@ -71,7 +71,11 @@ class EngineBehaviourTest {
     /** Starts a run; the engine (and its executor's task registry) is built on first use. */
     private RunHandle start(TaskSpec... tasks) {
         if (engine == null) {
-            engine = Engine.builder().store(store).executor(Executors.inProcess(registry)).parallel(2).build();
+            engine = Engine.builder()
+                    .store(store)
+                    .executor(Executors.inProcess(registry))
+                    .parallel(2)
+                    .build();
         }
         return engine.start(RunSpec.of(Plan.of(Flow.of("t", List.of(tasks))), Instant.now()));
     }
