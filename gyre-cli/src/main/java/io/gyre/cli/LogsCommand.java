@@ -4,8 +4,6 @@ import io.gyre.api.GyreException;
 import io.gyre.api.TaskId;
 import io.gyre.core.RunDirectory;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -16,6 +14,9 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "logs", description = "Prints a task's output (stdout by default) from a run directory.")
 final class LogsCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.@Nullable CommandSpec spec;
+
     @Parameters(index = "0", paramLabel = "RUN_DIR")
     @Nullable
     Path runDir;
@@ -39,11 +40,13 @@ final class LogsCommand implements Callable<Integer> {
         if (!Files.exists(file)) {
             return ExitCodes.OK;
         }
-        try (InputStream in = Files.newInputStream(file)) {
-            OutputStream out = System.out;
+        java.io.PrintWriter out = spec == null
+                ? new java.io.PrintWriter(System.out, true)
+                : spec.commandLine().getOut();
+        try (java.io.Reader in = Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8)) {
             in.transferTo(out);
-            out.flush();
         }
+        out.flush();
         return ExitCodes.OK;
     }
 }

@@ -15,6 +15,17 @@ public final class Main {
         return commandLine().execute(args);
     }
 
+    /** Runs the command line with the given streams (for tests and embedding). */
+    public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+        CommandLine cli = commandLine();
+        cli.setOut(out);
+        cli.setErr(err);
+        int code = cli.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new GyreCommand());
         cli.setExecutionExceptionHandler(new ErrorReporter());
