@@ -1,5 +1,7 @@
 package io.gyre.core;
 
+import io.gyre.api.Event;
+import io.gyre.api.EventKind;
 import io.gyre.api.Executor;
 import io.gyre.api.QueueName;
 import io.gyre.api.RunId;
@@ -8,6 +10,7 @@ import io.gyre.api.RunState;
 import io.gyre.api.StateStore;
 import io.gyre.api.TaskLaunch;
 import io.gyre.api.TaskRecord;
+import io.gyre.api.TaskState;
 import io.gyre.api.WorkItem;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -103,6 +106,17 @@ public final class Engine implements AutoCloseable {
      */
     public RunHandle resume(RunSpec spec) {
         return drive(spec);
+    }
+
+    /** Cancels a run that was created but never driven: the run and all its tasks end cancelled. */
+    public void cancelCreated(RunSpec spec, String reason) {
+        RunId id = spec.id();
+        for (int i = 0; i < spec.plan().size(); i++) {
+            TaskRecord t = store.task(id, spec.plan().task(i).id());
+            store.updateTask(t.ended(TaskState.CANCELLED, null, clock.instant(), null, Map.of()));
+        }
+        store.updateRun(store.run(id).withState(RunState.CANCELLED, clock.instant()));
+        store.append(Event.of(id, clock.instant(), EventKind.RUN_CANCELLED, null, Map.of("reason", reason)));
     }
 
     private RunHandle drive(RunSpec spec) {
