@@ -17,13 +17,12 @@ import picocli.CommandLine.Command;
         },
         footer = {"", "Exit codes: 0 success, 1 a task failed, 2 invalid input, 130 cancelled."})
 final class GyreCommand implements Runnable {
+    @SuppressWarnings("NullAway.Init") // injected by picocli before run()
     @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.@org.jspecify.annotations.Nullable CommandSpec spec;
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        if (spec != null) {
-            spec.commandLine().usage(spec.commandLine().getOut());
-        }
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 }

@@ -9,13 +9,15 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "logs", description = "Prints a task's output (stdout by default) from a run directory.")
 final class LogsCommand implements Callable<Integer> {
+    @SuppressWarnings("NullAway.Init") // injected by picocli before call()
     @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.@Nullable CommandSpec spec;
+    CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "RUN_DIR")
     @Nullable
@@ -40,9 +42,7 @@ final class LogsCommand implements Callable<Integer> {
         if (!Files.exists(file)) {
             return ExitCodes.OK;
         }
-        java.io.PrintWriter out = spec == null
-                ? new java.io.PrintWriter(System.out, true)
-                : spec.commandLine().getOut();
+        java.io.PrintWriter out = spec.commandLine().getOut();
         try (java.io.Reader in = Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8)) {
             in.transferTo(out);
         }

@@ -21,8 +21,8 @@ import picocli.CommandLine.Spec;
         name = "plan",
         description = "Shows the graph a flow would run (tasks, dependencies, levels) without running it.")
 final class PlanCommand implements Callable<Integer> {
+    @SuppressWarnings("NullAway.Init") // injected by picocli before call()
     @Spec
-    @Nullable
     CommandSpec spec;
 
     @Parameters(paramLabel = "FLOW.yaml")
@@ -54,9 +54,7 @@ final class PlanCommand implements Callable<Integer> {
             List<TaskId> t = targets.stream().map(TaskIds::parse).toList();
             plan = plan.closure(t);
         }
-        java.io.PrintWriter out = spec == null
-                ? new java.io.PrintWriter(System.out, true)
-                : spec.commandLine().getOut();
+        java.io.PrintWriter out = spec.commandLine().getOut();
         out.print(f.render(plan));
         out.flush();
         return ExitCodes.OK;

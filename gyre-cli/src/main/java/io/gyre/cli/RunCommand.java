@@ -28,8 +28,8 @@ import picocli.CommandLine.Spec;
             "Exit 0 when every task succeeded, 1 when a task failed, 2 on invalid input, 130 when cancelled."
         })
 final class RunCommand implements Callable<Integer> {
+    @SuppressWarnings("NullAway.Init") // injected by picocli before call()
     @Spec
-    @Nullable
     CommandSpec spec;
 
     @Parameters(arity = "0..1", paramLabel = "FLOW.yaml", description = "The flow file to run.")
@@ -81,12 +81,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        PrintWriter out = spec == null
-                ? new PrintWriter(System.out, true)
-                : spec.commandLine().getOut();
-        PrintWriter err = spec == null
-                ? new PrintWriter(System.err, true)
-                : spec.commandLine().getErr();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         if (parallel < 1) {
             throw new InvalidInputException(List.of("--parallel must be at least 1, not " + parallel));
         }

@@ -29,8 +29,8 @@ final class StatusCommand implements Callable<Integer> {
             .enable(SerializationFeature.INDENT_OUTPUT)
             .build();
 
+    @SuppressWarnings("NullAway.Init") // injected by picocli before call()
     @Spec
-    @Nullable
     CommandSpec spec;
 
     @Parameters(paramLabel = "RUN_DIR", description = "A run directory, such as runs/<run-id>.")
@@ -50,9 +50,7 @@ final class StatusCommand implements Callable<Integer> {
             throw new InvalidInputException(List.of("--output '" + output + "' is not one of text, json"));
         }
         RunStatus status = RunStatus.of(RunDirectory.open(java.util.Objects.requireNonNull(runDir)));
-        PrintWriter out = spec == null
-                ? new PrintWriter(System.out, true)
-                : spec.commandLine().getOut();
+        PrintWriter out = spec.commandLine().getOut();
         if (fmt.equals("json")) {
             out.println(JSON.writeValueAsString(status));
         } else {

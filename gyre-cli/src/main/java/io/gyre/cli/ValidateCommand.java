@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
@@ -17,8 +16,8 @@ import picocli.CommandLine.Spec;
         name = "validate",
         description = "Checks flow files without running them; reports every problem with file:line:col.")
 final class ValidateCommand implements Callable<Integer> {
+    @SuppressWarnings("NullAway.Init") // injected by picocli before call()
     @Spec
-    @Nullable
     CommandSpec spec;
 
     @Parameters(arity = "1..*", paramLabel = "FLOW.yaml")
@@ -43,14 +42,10 @@ final class ValidateCommand implements Callable<Integer> {
     }
 
     private java.io.PrintWriter out() {
-        return spec == null
-                ? new java.io.PrintWriter(System.out, true)
-                : spec.commandLine().getOut();
+        return spec.commandLine().getOut();
     }
 
     private java.io.PrintWriter err() {
-        return spec == null
-                ? new java.io.PrintWriter(System.err, true)
-                : spec.commandLine().getErr();
+        return spec.commandLine().getErr();
     }
 }

@@ -128,13 +128,6 @@ public final class LocalRun implements AutoCloseable {
                 p.overrides(),
                 p.targets().stream().map(TaskId::value).toList(),
                 p.plan().size());
-        Stores.InMemoryStore store = Stores.inMemory(clock);
-        Engine engine = Engine.builder()
-                .store(store)
-                .executor(executor)
-                .clock(clock)
-                .parallel(parallel)
-                .build();
         RunSpec spec = new RunSpec(
                 p.id(),
                 p.plan(),
@@ -142,10 +135,33 @@ public final class LocalRun implements AutoCloseable {
                 p.context(),
                 TaskResolvers.macros(p.scope(), p.overrides()),
                 dir.attemptSetup());
+        Stores.InMemoryStore store = Stores.inMemory(clock);
+        Engine engine = engine(store, executor, clock, parallel);
         engine.create(spec);
-        RunJournal journal = new RunJournal(dir, store, info, 0);
-        store.subscribe(p.id(), journal);
-        listeners.forEach(l -> store.subscribe(p.id(), l));
+        return drive(dir, store, engine, spec, info, 0, listeners);
+    }
+
+    private static Engine engine(Stores.InMemoryStore store, Executor executor, InstantSource clock, int parallel) {
+        return Engine.builder()
+                .store(store)
+                .executor(executor)
+                .clock(clock)
+                .parallel(parallel)
+                .build();
+    }
+
+    /** Subscribes the journal and the listeners to a run already in the store, then drives it. */
+    private static LocalRun drive(
+            RunDirectory dir,
+            Stores.InMemoryStore store,
+            Engine engine,
+            RunSpec spec,
+            RunInfo info,
+            long seqOffset,
+            List<EventListener> listeners) {
+        RunJournal journal = new RunJournal(dir, store, info, seqOffset);
+        store.subscribe(spec.id(), journal);
+        listeners.forEach(l -> store.subscribe(spec.id(), l));
         return new LocalRun(dir, engine, journal, engine.resume(spec), store);
     }
 
@@ -187,19 +203,10 @@ public final class LocalRun implements AutoCloseable {
         RunState was = info.state().equals(RunState.CANCELLED.wireName()) ? RunState.CANCELLED : RunState.FAILED;
         Stores.InMemoryStore store = Stores.inMemory(clock);
         store.createRun(new RunRecord(id, flow.name(), was, 0, created, null, info.context()), tasks);
-        RunJournal journal = new RunJournal(dir, store, info, dir.lastEventSeq());
-        store.subscribe(id, journal);
-        listeners.forEach(l -> store.subscribe(id, l));
-        Engine engine = Engine.builder()
-                .store(store)
-                .executor(executor)
-                .clock(clock)
-                .parallel(parallel)
-                .build();
         MacroScope scope = new MacroScope(id, created, random, params, info.context(), environment);
         RunSpec spec = new RunSpec(
                 id, plan, created, info.context(), TaskResolvers.macros(scope, info.overrides()), dir.attemptSetup());
-        return new LocalRun(dir, engine, journal, engine.resume(spec), store);
+        return drive(dir, store, engine(store, executor, clock, parallel), spec, info, dir.lastEventSeq(), listeners);
     }
 
     /** A task that never finished (the process died) starts over; a finished one keeps its state until resumed. */
