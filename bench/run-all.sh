@@ -208,6 +208,10 @@ run_processes() {
     row "gyre run as a share of xargs -P2" "$(fmt "$pct")" "%" "" ">= 60%" "$(verdict "$pct" ">=" 60)"
   fi
   rate_row "  same, java -jar gyre-cli.jar directly (no launcher script)" gyre_jar "$n" "$RUNS+1w"
+  local spawn
+  "$JAVA" -XX:+UseSerialGC -cp "$BENCH_CP" io.gyre.bench.SpawnBaseline --tasks "$n" --parallel 2 --runs "$RUNS" | tee -a "$LOG" >"$TMP/spawn.out"
+  spawn=$(result "$TMP/spawn.out" spawn.java_processes_per_s)
+  row "  floor: plain ProcessBuilder.start().waitFor() of true on 2 threads in one warm JVM (no Gyre code)" "$(fmt "$spawn")" tasks/s "$RUNS+1w" "" "$(fmt "$(awk -v s="$spawn" -v x="$x" 'BEGIN { print 100 * s / x }')")% of xargs"
   rate_row "GNU parallel -j2 true ($n jobs)" parallel "$n" "$RUNS+1w"
   rate_row "Snakemake $(snakemake --version) -j2 --scheduler greedy, $n jobs 'true > out'" snakemake_greedy "$n" "$RUNS" "$SNAKEMAKE_TIMEOUT"
   rate_row "Snakemake $(snakemake --version) -j2, default (ILP) scheduler, $n jobs" snakemake_default "$n" "$SNAKEMAKE_DEFAULT_RUNS" "$SNAKEMAKE_TIMEOUT"
