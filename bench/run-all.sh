@@ -1,0 +1,270 @@
+#!/usr/bin/env bash
+# Gyre's benchmarks side by side with peers, in one command. Prints one table and writes it to
+# bench/results/latest.md (raw harness output goes to bench/results/latest.log).
+#
+#   bench/run-all.sh                 everything
+#   bench/run-all.sh engine peers    a subset: engine, planning, processes, peers (any of them, in any order)
+#
+# Knobs (environment): RUNS (measured runs per row, default 3), SNAKEMAKE_TIMEOUT (seconds per Snakemake run,
+# default 600), SNAKEMAKE_DEFAULT_RUNS (runs of Snakemake's slow default scheduler, default 1),
+# DRYRUN_TIMEOUT (seconds per Snakemake dry run, default 300), SKIP_BUILD=1 (use the jars already built).
+# Figures are wall-clock on whatever else the machine is doing: run it on an idle machine.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+. "$ROOT/scripts/java-home.sh"
+JAVA="$JAVA_HOME/bin/java"
+
+RUNS=${RUNS:-3}
+SNAKEMAKE_TIMEOUT=${SNAKEMAKE_TIMEOUT:-600}
+SNAKEMAKE_DEFAULT_RUNS=${SNAKEMAKE_DEFAULT_RUNS:-1}
+DRYRUN_TIMEOUT=${DRYRUN_TIMEOUT:-300}
+PROCESS_TASKS=2000
+# Debian's Python, where apt puts dask (a python3 earlier on PATH, e.g. pyenv's, would not see it).
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+
+SECTIONS=("$@")
+[ ${#SECTIONS[@]} -gt 0 ] || SECTIONS=(engine planning processes peers)
+for s in "${SECTIONS[@]}"; do
+  case "$s" in engine | planning | processes | peers) ;; *)
+    echo "run-all: unknown section '$s' (use engine, planning, processes, peers)" >&2
+    exit 2
+    ;;
+  esac
+done
+wants() { local s; for s in "${SECTIONS[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
+
+RESULTS="$ROOT/bench/results"
+mkdir -p "$RESULTS"
+LOG="$RESULTS/latest.log"
+: >"$LOG"
+TMP="$(mktemp -d -t gyre-bench.XXXXXX)"
+trap 'rm -rf "$TMP"' EXIT
+ROWS="$TMP/rows.tsv" # what | figure | unit | runs | target | verdict
+: >"$ROWS"
+say() { echo "run-all: $*" >&2; echo "## $*" >>"$LOG"; }
+row() { printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$ROWS"; }
+
+# --- peers: installed from Debian when missing -----------------------------------------------------------------
+ensure_peers() {
+  local missing=()
+  command -v hyperfine >/dev/null || missing+=(hyperfine)
+  if wants processes; then
+    command -v parallel >/dev/null || missing+=(parallel)
+  fi
+  if wants processes || wants peers; then
+    command -v snakemake >/dev/null || missing+=(snakemake)
+  fi
+  if wants peers; then
+    "$PY" -c 'import dask' 2>/dev/null || missing+=(python3-dask)
+  fi
+  [ -x /usr/bin/python3 ] || command -v python3 >/dev/null || missing+=(python3)
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "installing ${missing[*]} with apt"
+    local sudo=""
+    [ "$(id -u)" = 0 ] || sudo=sudo
+    $sudo apt-get update -q >>"$LOG" 2>&1
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}" >>"$LOG" 2>&1
+  fi
+}
+
+# --- build -------------------------------------------------------------------------------------------------------
+BENCH_CP="$ROOT/gyre-bench/target/gyre-bench-0.1.0-SNAPSHOT.jar:$ROOT/gyre-bench/target/lib/*"
+build() {
+  if [ "${SKIP_BUILD:-0}" != 1 ]; then
+    say "building gyre-bench"
+    ./mvnw -q -B -pl gyre-bench -am package -DskipTests -Dspotless.check.skip=true >>"$LOG" 2>&1 || {
+      tail -40 "$LOG" >&2
+      exit 1
+    }
+  fi
+  if wants processes; then
+    # The launcher builds the CLI distribution itself when it is missing or stale.
+    say "building the CLI distribution (if stale)"
+    ./gyre --version >>"$LOG" 2>&1
+  fi
+}
+
+# RESULT lines of a harness's output: value of key $2 in file $1.
+result() { awk -v k="$2" '$1 == "RESULT" && $2 == k { print $3 }' "$1"; }
+fmt() { # number with thousands separators and $2 decimals
+  LC_ALL=C awk -v v="$1" -v d="${2:-0}" 'BEGIN {
+    s = sprintf("%." d "f", v); n = split(s, p, "."); i = p[1]; sign = ""
+    if (substr(i, 1, 1) == "-") { sign = "-"; i = substr(i, 2) }
+    o = ""; while (length(i) > 3) { o = "," substr(i, length(i) - 2) o; i = substr(i, 1, length(i) - 3) }
+    print sign i o (n > 1 ? "." p[2] : "")
+  }'
+}
+# verdict VALUE OP TARGET -> "meets" or "misses (...)"
+verdict() {
+  LC_ALL=C awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN {
+    ok = (op == ">=") ? (v >= t) : (v <= t)
+    if (ok) { print "meets"; exit }
+    if (op == ">=") printf "misses: %.0f%% of target\n", 100 * v / t
+    else printf "misses: %.1fx the target\n", v / t
+  }'
+}
+
+# --- 1. engine ---------------------------------------------------------------------------------------------------
+run_engine() {
+  say "engine: 100,000 independent no-op tasks and a 10,000 chain, parallel 2"
+  local out="$TMP/engine.out"
+  "$JAVA" -Xms2g -Xmx2g -cp "$BENCH_CP" io.gyre.bench.EngineThroughput all --runs "$RUNS" --parallel 2 | tee -a "$LOG" >"$out"
+  local wide chain
+  wide=$(result "$out" engine.wide.tasks_per_s)
+  chain=$(result "$out" engine.chain.us_per_step)
+  row "Gyre engine, 100k independent in-process no-op tasks, parallel 2" "$(fmt "$wide")" tasks/s "$RUNS+1w" ">= 100,000" "$(verdict "$wide" ">=" 100000)"
+  row "Gyre engine, 10k chain of in-process no-op tasks" "$(fmt "$chain" 1)" "µs/step" "$RUNS+1w" "<= 20" "$(verdict "$chain" "<=" 20)"
+}
+
+# --- 2. planning -------------------------------------------------------------------------------------------------
+run_planning() {
+  say "planning: 1,000,000-task layered flow in a fresh JVM with -Xmx1g"
+  local out="$TMP/plan.out" i
+  for i in $(seq "$RUNS"); do
+    if ! "$JAVA" -Xmx1g -cp "$BENCH_CP" io.gyre.bench.PlanningScale plan 1000 1000 >"$TMP/plan.$i" 2>&1; then
+      cat "$TMP/plan.$i" >>"$LOG"
+      row "Plan.of, 1,000,000 tasks (1,000 x 1,000, 1-2 needs each), -Xmx1g" "failed" "" "1" "< 5 s, < 1 GiB" "misses: $(grep -m1 -o 'OutOfMemoryError.*' "$TMP/plan.$i" || echo 'see latest.log')"
+      return
+    fi
+    cat "$TMP/plan.$i" >>"$LOG"
+  done
+  # The median over the fresh JVMs of each figure.
+  med() { local k=$1 f; for f in "$TMP"/plan.[0-9]*; do result "$f" "$k"; done | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+  local build plan peak retained total flowmem
+  build=$(med planning.flow_build_s)
+  flowmem=$(med planning.flow_retained_mib)
+  plan=$(med planning.plan_s)
+  peak=$(med planning.plan_peak_heap_mib)
+  retained=$(med planning.plan_retained_mib)
+  total=$(med planning.total_retained_mib)
+  row "Building the 1,000,000-task Flow in Java (TaskSpec.of, Flow.of), for context" "$(fmt "$build" 2)" s "$RUNS JVMs" "" "retained $(fmt "$flowmem") MiB"
+  row "Plan.of, 1,000,000 tasks (1,000 layers x 1,000, 1-2 needs each), wall time" "$(fmt "$plan" 2)" s "$RUNS JVMs" "< 5 s" "$(verdict "$plan" "<=" 5)"
+  row "Plan.of, 1,000,000 tasks: peak heap while planning (Flow live), -Xmx1g" "$(fmt "$peak")" MiB "$RUNS JVMs" "< 1,024 MiB" "$(verdict "$peak" "<=" 1024)"
+  row "Plan.of, 1,000,000 tasks: heap retained by the Plan alone / Flow + Plan" "$(fmt "$retained") / $(fmt "$total")" MiB "$RUNS JVMs" "" ""
+  say "planning: FlowLoader.load of a 10,000-task YAML file"
+  out="$TMP/yaml.out"
+  "$JAVA" -cp "$BENCH_CP" io.gyre.bench.PlanningScale yaml | tee -a "$LOG" >"$out"
+  row "FlowLoader.load, 10,000-task YAML file: first load in a JVM / warm" "$(fmt "$(result "$out" planning.yaml_load_cold_s)" 2) / $(fmt "$(result "$out" planning.yaml_load_warm_s)" 2)" s "1 / 3" "" "for context"
+}
+
+# --- timing of commands (hyperfine) --------------------------------------------------------------------------------
+# time_cmd NAME WARMUPS RUNS PREPARE COMMAND: median wall seconds into $TMP/NAME.median, exit codes into NAME.codes
+time_cmd() {
+  local name=$1 warm=$2 runs=$3 prepare=$4 cmd=$5
+  echo "## $name: $cmd" >>"$LOG"
+  hyperfine --style basic -i --warmup "$warm" --runs "$runs" --prepare "$prepare" \
+    --export-json "$TMP/$name.json" "$cmd" >>"$LOG" 2>&1
+  "$PY" - "$TMP/$name.json" >"$TMP/$name.median" <<'PY'
+import json, statistics, sys
+r = json.load(open(sys.argv[1]))["results"][0]
+codes = r.get("exit_codes") or []
+print(statistics.median(r["times"]), " ".join(str(c) for c in codes))
+PY
+}
+# rate_row LABEL NAME TASKS RUNS TIMEOUT: adds a tasks/s row; a run that hit the timeout is reported as such
+rate_row() {
+  local label=$1 name=$2 tasks=$3 runs=$4 limit=${5:-} secs codes
+  read -r secs codes <"$TMP/$name.median"
+  if [ -n "$limit" ] && [[ " $codes " == *" 124 "* ]]; then
+    row "$label" "< $(fmt "$(awk -v t="$tasks" -v l="$limit" 'BEGIN { print t / l }')" 1)" tasks/s "$runs" "" "timed out (> $limit s)"
+    return
+  fi
+  if [[ -n "${codes// /}" && "${codes//0/}" =~ [1-9] ]]; then
+    row "$label" "failed" "" "$runs" "" "exit codes: $codes (see latest.log)"
+    return
+  fi
+  echo "$tasks $secs" | awk '{ print $1 / $2 }' >"$TMP/$name.rate"
+  row "$label" "$(fmt "$(cat "$TMP/$name.rate")")" tasks/s "$runs" "" "$(fmt "$secs" 2) s for $tasks"
+}
+
+# --- 3. local processes ------------------------------------------------------------------------------------------
+run_processes() {
+  local n=$PROCESS_TASKS
+  say "processes: $n tasks running 'true', 2 at a time: gyre, xargs, GNU parallel, Snakemake"
+  "$PY" bench/peers/generate.py gyre-flow "$n" "$TMP/true.yaml"
+  "$PY" bench/peers/generate.py snakefile "$n" "$TMP/Snakefile"
+  mkdir -p "$TMP/smk"
+  time_cmd gyre 1 "$RUNS" "rm -rf $TMP/runs" \
+    "$ROOT/gyre run $TMP/true.yaml --parallel 2 --progress none --runs-dir $TMP/runs"
+  time_cmd gyre_jar 1 "$RUNS" "rm -rf $TMP/runs" \
+    "$JAVA -XX:+UseSerialGC -XX:SharedArchiveFile=$ROOT/gyre-cli/target/gyre.jsa -Xlog:cds=off -jar $ROOT/gyre-cli/target/gyre-cli.jar run $TMP/true.yaml --parallel 2 --progress none --runs-dir $TMP/runs"
+  time_cmd xargs 1 "$RUNS" "true" "seq $n | xargs -n1 -P2 true"
+  time_cmd parallel 1 "$RUNS" "true" "seq $n | parallel --will-cite -j2 true"
+  local smk="timeout $SNAKEMAKE_TIMEOUT snakemake -s $TMP/Snakefile --directory $TMP/smk -j2 --quiet"
+  local clean="rm -rf $TMP/smk/out $TMP/smk/.snakemake"
+  time_cmd snakemake_greedy 0 "$RUNS" "$clean" "$smk --scheduler greedy"
+  time_cmd snakemake_default 0 "$SNAKEMAKE_DEFAULT_RUNS" "$clean" "$smk"
+
+  rate_row "xargs -n1 -P2 true ($n processes)" xargs "$n" "$RUNS+1w"
+  local x g
+  x=$(cat "$TMP/xargs.rate" 2>/dev/null || echo 0)
+  rate_row "gyre run, $n tasks command [true], --parallel 2 (./gyre launcher, JVM start included)" gyre "$n" "$RUNS+1w"
+  g=$(cat "$TMP/gyre.rate" 2>/dev/null || echo 0)
+  if [ "$x" != 0 ] && [ "$g" != 0 ]; then
+    local pct
+    pct=$(awk -v g="$g" -v x="$x" 'BEGIN { print 100 * g / x }')
+    row "gyre run as a share of xargs -P2" "$(fmt "$pct")" "%" "" ">= 60%" "$(verdict "$pct" ">=" 60)"
+  fi
+  rate_row "  same, java -jar gyre-cli.jar directly (no launcher script)" gyre_jar "$n" "$RUNS+1w"
+  local spawn
+  "$JAVA" -XX:+UseSerialGC -cp "$BENCH_CP" io.gyre.bench.SpawnBaseline --tasks "$n" --parallel 2 --runs "$RUNS" | tee -a "$LOG" >"$TMP/spawn.out"
+  spawn=$(result "$TMP/spawn.out" spawn.java_processes_per_s)
+  row "  floor: plain ProcessBuilder.start().waitFor() of true on 2 threads in one warm JVM (no Gyre code)" "$(fmt "$spawn")" tasks/s "$RUNS+1w" "" "$(fmt "$(awk -v s="$spawn" -v x="$x" 'BEGIN { print 100 * s / x }')")% of xargs"
+  rate_row "GNU parallel -j2 true ($n jobs)" parallel "$n" "$RUNS+1w"
+  rate_row "Snakemake $(snakemake --version) -j2 --scheduler greedy, $n jobs 'true > out'" snakemake_greedy "$n" "$RUNS" "$SNAKEMAKE_TIMEOUT"
+  rate_row "Snakemake $(snakemake --version) -j2, default (ILP) scheduler, $n jobs" snakemake_default "$n" "$SNAKEMAKE_DEFAULT_RUNS" "$SNAKEMAKE_TIMEOUT"
+}
+
+# --- 4. peers for the in-process numbers ---------------------------------------------------------------------------
+run_peers() {
+  say "peers: Dask threaded scheduler, 100,000 no-op tasks and a 10,000 chain"
+  local out="$TMP/dask.out"
+  "$PY" bench/peers/dask_throughput.py --runs "$RUNS" --workers 2 | tee -a "$LOG" >"$out"
+  local dv
+  dv=$("$PY" -c 'import dask; print(dask.__version__)')
+  row "Dask $dv threaded scheduler (num_workers=2), 100k independent no-op tasks" "$(fmt "$(result "$out" dask.wide.tasks_per_s)")" tasks/s "$RUNS+1w" "" "peer"
+  row "Dask $dv threaded scheduler, 10k chain" "$(fmt "$(result "$out" dask.chain.us_per_step)" 1)" "µs/step" "$RUNS+1w" "" "peer"
+  local n
+  for n in 10000 50000; do
+    say "peers: snakemake dry run of $n jobs (timeout $DRYRUN_TIMEOUT s)"
+    mkdir -p "$TMP/dry$n"
+    "$PY" bench/peers/generate.py snakefile "$n" "$TMP/dry$n/Snakefile"
+    time_cmd "dry$n" 0 1 "true" \
+      "timeout $DRYRUN_TIMEOUT snakemake -s $TMP/dry$n/Snakefile --directory $TMP/dry$n -n -j1 --quiet"
+    local secs codes
+    read -r secs codes <"$TMP/dry$n.median"
+    if [[ " $codes " == *" 124 "* ]]; then
+      row "Snakemake dry run (-n -j1 --quiet), $(fmt "$n") jobs" "> $DRYRUN_TIMEOUT" s 1 "" "timed out"
+    else
+      row "Snakemake dry run (-n -j1 --quiet), $(fmt "$n") jobs" "$(fmt "$secs" 1)" s 1 "" "peer (planning only); exit $codes"
+    fi
+  done
+}
+
+# --- main --------------------------------------------------------------------------------------------------------
+ensure_peers
+[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
+build
+START=$(date -u +%Y-%m-%dT%H:%MZ)
+wants engine && run_engine
+wants planning && run_planning
+wants peers && run_peers
+wants processes && run_processes
+
+LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
+CPU=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
+MEM=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
+JV=$("$JAVA" -version 2>&1 | head -1)
+{
+  echo "Gyre benchmarks, $START (sections: ${SECTIONS[*]})"
+  echo
+  echo "Machine: $(nproc) cores, $MEM, $CPU; $JV; load average at the end: $LOAD"
+  echo
+  echo "| what | figure | unit | runs (median) | target | reading |"
+  echo "| --- | ---: | --- | --- | --- | --- |"
+  awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6 }' "$ROWS"
+  echo
+  echo "Runs: \"3+1w\" is the median of 3 measured runs after 1 warm-up. Command: bench/run-all.sh ${SECTIONS[*]}"
+} | tee "$RESULTS/latest.md"
