@@ -2,9 +2,16 @@
 # Looks at $JAVA_HOME, then the java on PATH, then /usr/lib/jvm/*, and says what to do when none fits.
 
 gyre_java_major() { # prints the major version of the java binary $1, or 0
-  local v
-  v=$("$1" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/ {print $2; exit}')
-  case "$v" in 1.*) echo 0 ;; "") echo 0 ;; *) echo "${v%%.*}" ;; esac
+  local v home
+  home=$(dirname "$(dirname "$1")")
+  # The JDK's release file answers without starting a JVM (half a second saved on every command).
+  if [ -f "$home/release" ]; then
+    v=$(sed -n 's/^JAVA_VERSION="\([^"]*\)".*/\1/p' "$home/release")
+  fi
+  if [ -z "${v:-}" ]; then
+    v=$("$1" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/ {print $2; exit}')
+  fi
+  case "$v" in 1.*) echo 0 ;; "") echo 0 ;; *) v=${v%%.*}; echo "${v%%[!0-9]*}" ;; esac
 }
 
 gyre_find_java_home() {
