@@ -35,10 +35,11 @@ final class LocalWorkers implements AutoCloseable {
     private final Executor executor;
     private final AttemptSetup setup;
     private volatile List<QueueName> queues;
-    private final ScheduledExecutorService timers;
     private final Consumer<RunId> committed;
     private final List<Thread> threads = new ArrayList<>();
-    private final Map<Lease, Cancellation> running = new ConcurrentHashMap<>();
+    private final Map<Lease, Attempt> running = new ConcurrentHashMap<>();
+    private final AttemptTimer timeouts;
+    private final ScheduledFuture<?> beats;
     private volatile boolean stopping;
 
     LocalWorkers(
@@ -52,8 +53,10 @@ final class LocalWorkers implements AutoCloseable {
         this.executor = executor;
         this.setup = setup;
         this.queues = List.copyOf(queues);
-        this.timers = timers;
         this.committed = committed;
+        this.timeouts = new AttemptTimer(timers);
+        this.beats = timers.scheduleWithFixedDelay(
+                this::heartbeat, HEARTBEAT_EVERY.toMillis(), HEARTBEAT_EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Sets the queues the slots claim from, in preference order. */
@@ -76,9 +79,9 @@ final class LocalWorkers implements AutoCloseable {
 
     /** Stops every running attempt of {@code run}; their outcomes arrive as cancelled. */
     void cancelRun(RunId run) {
-        running.forEach((lease, cancel) -> {
+        running.forEach((lease, attempt) -> {
             if (lease.item().run().equals(run)) {
-                cancel.cancel("run cancelled");
+                attempt.cancel.cancel("run cancelled");
             }
         });
     }
@@ -90,31 +93,21 @@ final class LocalWorkers implements AutoCloseable {
     }
 
     private void runAttempt(Lease claimed) {
-        Cancellation cancel = new Cancellation();
-        running.put(claimed, cancel);
-        LeaseKeeper keeper = new LeaseKeeper(claimed);
-        ScheduledFuture<?> heartbeat = timers.scheduleWithFixedDelay(
-                keeper::renew, HEARTBEAT_EVERY.toMillis(), HEARTBEAT_EVERY.toMillis(), TimeUnit.MILLISECONDS);
-        ScheduledFuture<?> timeout = claimed.item()
-                .timeoutOf()
-                .<ScheduledFuture<?>>map(limit ->
-                        timers.schedule(() -> cancel.cancel(Executor.TIMEOUT), limit.toMillis(), TimeUnit.MILLISECONDS))
-                .orElse(null);
+        Attempt attempt = new Attempt(claimed);
+        running.put(claimed, attempt);
         TaskOutcome outcome;
         try {
             TaskLaunch launch = setup.prepare(claimed.item());
-            outcome = executor.execute(launch, cancel);
+            try (AttemptTimer.Armed limit = timeouts.arm(launch, attempt.cancel)) {
+                outcome = executor.execute(launch, attempt.cancel);
+            }
         } catch (RuntimeException e) {
             outcome = new TaskOutcome.Failed(1, new Failure("worker", e.toString(), true));
         } finally {
-            heartbeat.cancel(false);
-            if (timeout != null) {
-                timeout.cancel(false);
-            }
             running.remove(claimed);
         }
         try {
-            store.complete(keeper.current(), outcome);
+            store.complete(attempt.lease, outcome);
         } catch (StaleLeaseException lost) {
             // The lease expired and the attempt was handed to another worker; its result must not commit twice.
             return;
@@ -122,10 +115,24 @@ final class LocalWorkers implements AutoCloseable {
         committed.accept(claimed.item().run());
     }
 
+    /** Renews the lease of every running attempt; one periodic job for the whole pool. */
+    private void heartbeat() {
+        for (Attempt a : running.values()) {
+            try {
+                a.lease = store.heartbeat(a.lease, LEASE_TTL);
+            } catch (StaleLeaseException lost) {
+                // Nothing to do here: the commit will be refused, and the reaped attempt runs elsewhere.
+            } catch (RuntimeException e) {
+                // A store hiccup: the next beat tries again; the lease TTL is three beats long.
+            }
+        }
+    }
+
     @Override
     public void close() {
         stopping = true;
-        running.values().forEach(c -> c.cancel("worker stopping"));
+        beats.cancel(false);
+        running.values().forEach(a -> a.cancel.cancel("worker stopping"));
         for (Thread t : threads) {
             try {
                 t.join(Duration.ofSeconds(5));
@@ -136,24 +143,13 @@ final class LocalWorkers implements AutoCloseable {
         }
     }
 
-    /** Holds the latest renewal of a lease; heartbeats replace it. */
-    private final class LeaseKeeper {
-        private volatile Lease lease;
+    /** One running attempt: its cancellation and the latest renewal of its lease. */
+    private static final class Attempt {
+        final Cancellation cancel = new Cancellation();
+        volatile Lease lease;
 
-        LeaseKeeper(Lease lease) {
+        Attempt(Lease lease) {
             this.lease = lease;
-        }
-
-        Lease current() {
-            return lease;
-        }
-
-        void renew() {
-            try {
-                lease = store.heartbeat(lease, LEASE_TTL);
-            } catch (StaleLeaseException lost) {
-                // Nothing to do here: the commit will be refused, and the reaped attempt runs elsewhere.
-            }
         }
     }
 }
