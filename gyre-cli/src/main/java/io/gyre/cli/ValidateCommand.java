@@ -30,8 +30,7 @@ final class ValidateCommand implements Callable<Integer> {
             try {
                 Flow flow = FlowLoader.load(file);
                 Plan plan = Plan.of(flow);
-                out().println(file + ": ok (flow '" + flow.name() + "', " + plan.size() + " tasks, " + plan.levels()
-                        + " levels)");
+                out().println(file + ": ok (flow '" + flow.name() + "', " + plan.summary() + ")");
             } catch (RuntimeException e) {
                 worst = Math.max(worst, ErrorReporter.report(e, err()));
             }

@@ -195,6 +195,16 @@ public final class Plan {
         return needs.length;
     }
 
+    /** {@code 5 tasks, 6 dependencies, 4 levels}, in words a person reads. */
+    public String summary() {
+        return count(size(), "task") + ", " + count(edges(), "dependency") + ", " + count(levels(), "level");
+    }
+
+    private static String count(int n, String noun) {
+        String plural = noun.endsWith("y") ? noun.substring(0, noun.length() - 1) + "ies" : noun + "s";
+        return n + " " + (n == 1 ? noun : plural);
+    }
+
     /**
      * The plan restricted to {@code targets} and everything they need, transitively (outcome scheduling).
      * Throws {@link InvalidFlowException} for a target that is not a task.

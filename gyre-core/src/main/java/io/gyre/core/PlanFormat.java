@@ -50,12 +50,8 @@ public enum PlanFormat {
         out.append("flow ")
                 .append(plan.flow().name())
                 .append(": ")
-                .append(plan.size())
-                .append(" tasks, ")
-                .append(plan.edges())
-                .append(" dependencies, ")
-                .append(plan.levels())
-                .append(" levels\n");
+                .append(plan.summary())
+                .append('\n');
         List<List<Integer>> levels = byLevel(plan);
         for (int l = 0; l < levels.size(); l++) {
             out.append("level ").append(l).append(":\n");
