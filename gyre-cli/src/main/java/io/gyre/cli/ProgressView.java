@@ -36,6 +36,8 @@ final class ProgressView implements EventListener, AutoCloseable {
     private final PrintWriter err;
     private final InstantSource clock;
     private final Map<TaskId, TaskState> states = new ConcurrentHashMap<>();
+    private final Map<TaskId, String> failures = new java.util.concurrent.ConcurrentSkipListMap<>();
+    private volatile String runDir = "";
     private volatile int total;
     private volatile Instant began = Instant.EPOCH;
     private @Nullable Thread painter;
@@ -75,6 +77,7 @@ final class ProgressView implements EventListener, AutoCloseable {
 
     void begin(LocalRun run) {
         total = run.handle().plan().size();
+        runDir = run.directory().path().toString();
         began = clock.instant();
         for (TaskRecord t : run.tasks()) {
             states.putIfAbsent(t.id(), t.state());
@@ -118,6 +121,9 @@ final class ProgressView implements EventListener, AutoCloseable {
         };
         if (s != null) {
             states.put(task, s);
+            if (s == TaskState.FAILED) {
+                failures.put(task, e.data().getOrDefault("message", "failed"));
+            }
         }
     }
 
@@ -179,6 +185,15 @@ final class ProgressView implements EventListener, AutoCloseable {
             err.print("\r\033[K");
         }
         err.println(line());
+        int shown = 0;
+        for (Map.Entry<TaskId, String> f : failures.entrySet()) {
+            if (shown++ == 10) {
+                err.println("  ... and " + (failures.size() - 10) + " more failed tasks (gyre status " + runDir + ")");
+                break;
+            }
+            err.println("  failed: " + f.getKey() + ": " + f.getValue() + "  (gyre logs " + runDir + " " + f.getKey()
+                    + " --stderr)");
+        }
         err.println("run " + last.id() + " " + last.state().wireName() + " in "
                 + format(Duration.between(began, clock.instant())));
         err.flush();
