@@ -1,0 +1,33 @@
+package io.gyre.core;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * How the snapshots of one named result combine across tasks ({@code merge: {NAME: {op: ...}}} in a flow).
+ */
+public enum MergeOp {
+    /** The plain mean of the contributors' values, with variance and standard error. */
+    MEAN,
+    /** The mean weighted by each snapshot's weight (for example its number of primaries); the default. */
+    WEIGHTED_MEAN,
+    SUM,
+    MIN,
+    MAX,
+    /** The contributors' values one after another, in task order. */
+    CONCAT;
+
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    public static MergeOp parse(String text) {
+        for (MergeOp op : values()) {
+            if (op.wireName().equals(text)) {
+                return op;
+            }
+        }
+        throw new InvalidInputException(
+                List.of("merge op '" + text + "' is not one of mean, weighted-mean, sum, min, max, concat"));
+    }
+}
