@@ -1,0 +1,715 @@
+package io.gyre.redis;
+
+import io.gyre.api.Completion;
+import io.gyre.api.Event;
+import io.gyre.api.EventKind;
+import io.gyre.api.EventListener;
+import io.gyre.api.GyreException;
+import io.gyre.api.IllegalTransitionException;
+import io.gyre.api.Lease;
+import io.gyre.api.NotFoundException;
+import io.gyre.api.QueueName;
+import io.gyre.api.RunId;
+import io.gyre.api.RunRecord;
+import io.gyre.api.RunState;
+import io.gyre.api.StaleLeaseException;
+import io.gyre.api.TaskId;
+import io.gyre.api.TaskOutcome;
+import io.gyre.api.TaskRecord;
+import io.gyre.api.TaskState;
+import io.gyre.api.VersionConflictException;
+import io.gyre.api.WorkItem;
+import io.gyre.api.WorkerId;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import org.jspecify.annotations.Nullable;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * The state store kept in one Redis server, shared by any number of processes.
+ *
+ * <p>Design: every operation is one Lua script run with {@code EVALSHA} on a pooled connection (reads too, so
+ * that "run unknown" and "task unknown" are told apart in the same round trip). Scripts receive the key prefix
+ * and build the keys themselves (layout in {@code docs/redis.md}); time comes from the injected clock as
+ * arguments, never from Redis, so a manual clock in tests moves lease expiry. Values use {@link Codec}, and
+ * any value over {@link Codec#MAX_VALUE_BYTES} is refused before it is sent.
+ *
+ * <p>Waiting never polls: a claim that found nothing blocks in {@code BLPOP} on the signal lists of its queues
+ * (a take on its run's inbox signal) through {@link SignalWaits}, then tries again. Each signal list holds at
+ * most one element; the scripts set it when they leave items behind and clear it when the list is empty, so a
+ * signal is never lost between a failed attempt and the wait (it stays in Redis until someone pops it).
+ *
+ * <p>Invariants, as in the in-memory store: a record changes state only along its machine (the tables are
+ * generated into the scripts from {@link TaskState#MACHINE} and {@link RunState#MACHINE}); each write bumps the
+ * version by one and requires the caller's version; a lease exists from its claim until exactly one of complete
+ * or reap deletes it; a lease is current while it exists and the clock is not past its expiry (compared in
+ * whole seconds and nanoseconds); a run's event seqs are its event list's positions, 1, 2, 3, ...
+ */
+final class RedisStateStore implements RedisStore {
+    private static final LuaScript CREATE_RUN = LuaScript.named("create_run");
+    private static final LuaScript GET_RUN = LuaScript.named("get_run");
+    private static final LuaScript UPDATE_RUN = LuaScript.named("update_run");
+    private static final LuaScript GET_TASK = LuaScript.named("get_task");
+    private static final LuaScript GET_TASKS = LuaScript.named("get_tasks");
+    private static final LuaScript UPDATE_TASK = LuaScript.named("update_task");
+    private static final LuaScript ENQUEUE = LuaScript.named("enqueue");
+    private static final LuaScript CLAIM = LuaScript.named("claim");
+    private static final LuaScript HEARTBEAT = LuaScript.named("heartbeat");
+    private static final LuaScript COMPLETE = LuaScript.named("complete");
+    private static final LuaScript REAP = LuaScript.named("reap");
+    private static final LuaScript TAKE_COMPLETIONS = LuaScript.named("take_completions");
+    private static final LuaScript APPEND = LuaScript.named("append");
+    private static final LuaScript EVENTS = LuaScript.named("events");
+    private static final LuaScript EVENT_COUNT = LuaScript.named("event_count");
+    private static final LuaScript RESIGNAL = LuaScript.named("resignal");
+    private static final List<LuaScript> ALL = List.of(
+            CREATE_RUN,
+            GET_RUN,
+            UPDATE_RUN,
+            GET_TASK,
+            GET_TASKS,
+            UPDATE_TASK,
+            ENQUEUE,
+            CLAIM,
+            HEARTBEAT,
+            COMPLETE,
+            REAP,
+            TAKE_COMPLETIONS,
+            APPEND,
+            EVENTS,
+            EVENT_COUNT,
+            RESIGNAL);
+
+    private final RedisEndpoint endpoint;
+    private final String prefix;
+    private final byte[] prefixBytes;
+    private final InstantSource clock;
+    private final RedisClient redis;
+    private final SignalWaits waits;
+    private final SecureRandom tokens = new SecureRandom();
+    private final Map<RunId, List<EventSubscription>> subscriptions = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    private RedisStateStore(RedisEndpoint endpoint, String prefix, InstantSource clock, RedisClient redis) {
+        this.endpoint = endpoint;
+        this.prefix = prefix;
+        this.prefixBytes = Codec.utf8(prefix);
+        this.clock = clock;
+        this.redis = redis;
+        this.waits = new SignalWaits(endpoint, redis, this::restoreSignals);
+    }
+
+    static RedisStateStore open(RedisEndpoint endpoint, String prefix, InstantSource clock) {
+        GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
+        pool.setMaxTotal(64);
+        pool.setMaxIdle(64);
+        pool.setJmxEnabled(false);
+        RedisClient redis = RedisClient.builder()
+                .hostAndPort(endpoint.address())
+                .clientConfig(endpoint.config())
+                .poolConfig(pool)
+                .build();
+        try {
+            redis.ping();
+            for (LuaScript s : ALL) {
+                s.load(redis);
+            }
+        } catch (RuntimeException e) {
+            redis.close();
+            throw Failures.translate(e, endpoint);
+        }
+        return new RedisStateStore(endpoint, prefix, clock, redis);
+    }
+
+    @Override
+    public String prefix() {
+        return prefix;
+    }
+
+    // ---------------------------------------------------------------- runs and tasks
+
+    @Override
+    public void createRun(RunRecord run, Collection<TaskRecord> tasks) {
+        Set<TaskId> seen = new HashSet<>();
+        List<Object> args = new ArrayList<>(6 + 9 * tasks.size());
+        args.add(run.id().value());
+        args.add(run.state().name());
+        args.add(Long.toString(run.version()));
+        args.add(runData(run));
+        args.add(Integer.toString(tasks.size()));
+        for (TaskRecord t : tasks) {
+            if (!t.run().equals(run.id())) {
+                throw new GyreException("task " + t.id() + " belongs to run " + t.run() + ", not to " + run.id()
+                        + "; create each run with its own tasks");
+            }
+            if (!seen.add(t.id())) {
+                throw new GyreException("task " + t.id() + " appears twice in run " + run.id());
+            }
+            args.add(t.id().value());
+            args.add(t.state().name());
+            args.add(Long.toString(t.version()));
+            addTaskFields(args, t);
+        }
+        List<Object> r = run(CREATE_RUN, args.toArray());
+        if (status(r).equals("EXISTS")) {
+            throw new GyreException("run " + run.id() + " already exists; pick a new run id or resume it");
+        }
+        expect(r, "OK");
+    }
+
+    @Override
+    public RunRecord run(RunId id) {
+        List<Object> r = run(GET_RUN, id.value());
+        if (status(r).equals("NORUN")) {
+            throw new NotFoundException("run " + id);
+        }
+        expect(r, "OK");
+        Codec.Reader d = new Codec.Reader(bytes(r, 3));
+        String flow = d.str();
+        Instant created = Instant.parse(d.str());
+        Instant ended = Codec.instant(d.opt());
+        return new RunRecord(id, flow, RunState.valueOf(str(r, 1)), Long.parseLong(str(r, 2)), created, ended, d.map());
+    }
+
+    @Override
+    public RunRecord updateRun(RunRecord next) {
+        List<Object> r = run(
+                UPDATE_RUN,
+                next.id().value(),
+                Long.toString(next.version()),
+                next.state().name(),
+                runData(next));
+        switch (status(r)) {
+            case "NORUN" -> throw new NotFoundException("run " + next.id());
+            case "CONFLICT" ->
+                throw new VersionConflictException("run " + next.id(), next.version(), Long.parseLong(str(r, 1)));
+            case "ILLEGAL" ->
+                throw new IllegalTransitionException(
+                        RunState.MACHINE.name(), RunState.valueOf(str(r, 1)), next.state());
+            default -> expect(r, "OK");
+        }
+        RunState before = RunState.valueOf(str(r, 1));
+        if (before != next.state()) {
+            RunState.MACHINE.require(before, next.state()); // tells the machine's observers
+        }
+        return next.withVersion(Long.parseLong(str(r, 2)));
+    }
+
+    @Override
+    public TaskRecord task(RunId run, TaskId task) {
+        List<Object> r = run(GET_TASK, run.value(), task.value());
+        notFound(r, run, task);
+        expect(r, "OK");
+        return taskRecord(run, task, r, 1);
+    }
+
+    @Override
+    public TaskRecord updateTask(TaskRecord next) {
+        List<Object> args = new ArrayList<>(10);
+        args.add(next.run().value());
+        args.add(next.id().value());
+        args.add(Long.toString(next.version()));
+        args.add(next.state().name());
+        addTaskFields(args, next);
+        List<Object> r = run(UPDATE_TASK, args.toArray());
+        notFound(r, next.run(), next.id());
+        switch (status(r)) {
+            case "CONFLICT" ->
+                throw new VersionConflictException(
+                        "task " + next.run() + "/" + next.id(), next.version(), Long.parseLong(str(r, 1)));
+            case "ILLEGAL" ->
+                throw new IllegalTransitionException(
+                        TaskState.MACHINE.name(), TaskState.valueOf(str(r, 1)), next.state());
+            default -> expect(r, "OK");
+        }
+        TaskState before = TaskState.valueOf(str(r, 1));
+        if (before != next.state()) {
+            TaskState.MACHINE.require(before, next.state());
+        }
+        return next.withVersion(Long.parseLong(str(r, 2)));
+    }
+
+    // ---------------------------------------------------------------- queues and leases
+
+    @Override
+    public void enqueue(WorkItem item) {
+        byte[] encoded = Codec.item(item);
+        List<Object> r = run(
+                ENQUEUE,
+                item.run().value(),
+                item.task().value(),
+                Integer.toString(item.attempt()),
+                item.queue().value(),
+                encoded);
+        notFound(r, item.run(), item.task());
+        switch (status(r)) {
+            case "NOTREADY" ->
+                throw new GyreException("cannot enqueue " + item.run() + "/" + item.task() + ": it is "
+                        + TaskState.valueOf(str(r, 1)).wireName() + ", not ready; move it to ready first");
+            case "ATTEMPT" -> {
+                int started = Integer.parseInt(str(r, 1));
+                throw new GyreException("cannot enqueue attempt " + item.attempt() + " of " + item.run() + "/"
+                        + item.task() + ": " + started + " attempts have started, so the next is " + (started + 1));
+            }
+            default -> expect(r, "OK");
+        }
+    }
+
+    @Override
+    public Optional<Lease> claim(WorkerId worker, List<QueueName> queues, Duration ttl, Duration wait) {
+        requirePositive("ttl", ttl);
+        requireNotNegative("wait", wait);
+        if (queues.isEmpty()) {
+            throw new GyreException("claim needs at least one queue to take work from");
+        }
+        requireOpen();
+        long deadline = System.nanoTime() + wait.toNanos();
+        List<byte[]> signals = null;
+        while (true) {
+            Lease lease = tryClaim(worker, queues, ttl);
+            if (lease != null) {
+                return Optional.of(lease);
+            }
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0 || closed || Thread.currentThread().isInterrupted()) {
+                return Optional.empty();
+            }
+            if (signals == null) {
+                signals = new ArrayList<>(queues.size());
+                for (QueueName q : queues) {
+                    signals.add(Codec.utf8(prefix + "queue-signal:" + q.value()));
+                }
+            }
+            waits.await(signals, Duration.ofNanos(remaining));
+            if (closed || Thread.currentThread().isInterrupted()) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    private @Nullable Lease tryClaim(WorkerId worker, List<QueueName> queues, Duration ttl) {
+        Instant now = clock.instant();
+        Instant expires = now.plus(ttl);
+        String token = newToken();
+        Object[] args = new Object[8 + queues.size()];
+        args[0] = worker.value();
+        args[1] = token;
+        args[2] = now.toString();
+        args[3] = Long.toString(expires.getEpochSecond());
+        args[4] = Integer.toString(expires.getNano());
+        args[5] = expires.toString();
+        args[6] = score(expires);
+        args[7] = Integer.toString(queues.size());
+        for (int i = 0; i < queues.size(); i++) {
+            args[8 + i] = queues.get(i).value();
+        }
+        List<Object> r = run(CLAIM, args);
+        if (status(r).equals("EMPTY")) {
+            return null;
+        }
+        expect(r, "OK");
+        WorkItem item = Codec.item(bytes(r, 1));
+        TaskState.MACHINE.require(TaskState.READY, TaskState.RUNNING);
+        Event started = new Event(
+                item.run(),
+                Long.parseLong(str(r, 2)),
+                now,
+                EventKind.TASK_STARTED,
+                item.task(),
+                Map.of("attempt", Integer.toString(item.attempt()), "worker", worker.value()));
+        handOver(List.of(started));
+        return new Lease(item, worker, token, expires);
+    }
+
+    @Override
+    public Lease heartbeat(Lease lease, Duration ttl) {
+        requirePositive("ttl", ttl);
+        Instant now = clock.instant();
+        Instant expires = now.plus(ttl);
+        WorkItem claimed = lease.item();
+        List<Object> r = run(
+                HEARTBEAT,
+                lease.token(),
+                claimed.run().value(),
+                claimed.task().value(),
+                Integer.toString(claimed.attempt()),
+                Long.toString(now.getEpochSecond()),
+                Integer.toString(now.getNano()),
+                Long.toString(expires.getEpochSecond()),
+                Integer.toString(expires.getNano()),
+                expires.toString(),
+                score(expires));
+        stale(r, lease);
+        return new Lease(Codec.item(bytes(r, 1)), WorkerId.of(str(r, 2)), lease.token(), expires);
+    }
+
+    @Override
+    public void complete(Lease lease, TaskOutcome outcome) {
+        byte[] encoded = Codec.outcome(outcome);
+        Instant now = clock.instant();
+        WorkItem claimed = lease.item();
+        List<Object> r = run(
+                COMPLETE,
+                lease.token(),
+                claimed.run().value(),
+                claimed.task().value(),
+                Integer.toString(claimed.attempt()),
+                Long.toString(now.getEpochSecond()),
+                Integer.toString(now.getNano()),
+                encoded,
+                now.toString());
+        stale(r, lease);
+    }
+
+    private static void stale(List<Object> r, Lease lease) {
+        switch (status(r)) {
+            case "RELEASED" ->
+                throw new StaleLeaseException(lease, "already released: completed, or reaped after it expired");
+            case "OTHER" -> throw new StaleLeaseException(lease, "its token belongs to another task");
+            case "EXPIRED" ->
+                throw new StaleLeaseException(lease, "expired at " + str(r, 1) + "; heartbeat more often than the ttl");
+            default -> expect(r, "OK");
+        }
+    }
+
+    @Override
+    public List<Lease> reapExpiredLeases(Instant now) {
+        List<Object> r = run(
+                REAP,
+                Long.toString(now.getEpochSecond()),
+                Integer.toString(now.getNano()),
+                now.toString(),
+                Long.toString(now.getEpochSecond() + 1),
+                Completion.LEASE_EXPIRED);
+        List<Lease> reaped = new ArrayList<>(r.size() / 4);
+        for (int i = 0; i + 3 < r.size(); i += 4) {
+            reaped.add(new Lease(
+                    Codec.item(bytes(r, i + 1)), WorkerId.of(str(r, i + 2)), str(r, i), Instant.parse(str(r, i + 3))));
+        }
+        return reaped;
+    }
+
+    @Override
+    public List<Completion> takeCompletions(RunId run, int max, Duration wait) {
+        if (max < 1) {
+            throw new GyreException("takeCompletions needs max >= 1, not " + max);
+        }
+        requireNotNegative("wait", wait);
+        requireOpen();
+        long deadline = System.nanoTime() + wait.toNanos();
+        List<byte[]> signal = List.of(Codec.utf8(prefix + "inbox-signal:" + run.value()));
+        while (true) {
+            List<Object> r = run(TAKE_COMPLETIONS, run.value(), Integer.toString(max));
+            if (status(r).equals("NORUN")) {
+                throw new NotFoundException("run " + run);
+            }
+            expect(r, "OK");
+            if (r.size() > 1) {
+                List<Completion> taken = new ArrayList<>(r.size() - 1);
+                for (int i = 1; i < r.size(); i++) {
+                    taken.add(Codec.completion(bytes(r, i)));
+                }
+                return taken;
+            }
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0 || closed || Thread.currentThread().isInterrupted()) {
+                return List.of();
+            }
+            waits.await(signal, Duration.ofNanos(remaining));
+            if (closed || Thread.currentThread().isInterrupted()) {
+                return List.of();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- events
+
+    @Override
+    public Event append(Event event) {
+        return appendAll(List.of(event)).get(0);
+    }
+
+    @Override
+    public List<Event> appendAll(List<Event> events) {
+        if (events.isEmpty()) {
+            return List.of();
+        }
+        Object[] args = new Object[1 + 2 * events.size()];
+        args[0] = Integer.toString(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            args[1 + 2 * i] = events.get(i).run().value();
+            args[2 + 2 * i] = Codec.event(events.get(i));
+        }
+        List<Object> r = run(APPEND, args);
+        if (status(r).equals("NORUN")) {
+            throw new NotFoundException("run " + str(r, 1));
+        }
+        expect(r, "OK");
+        List<Event> stored = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            stored.add(events.get(i).withSeq(Long.parseLong(str(r, i + 1))));
+        }
+        handOver(stored);
+        return stored;
+    }
+
+    /** Delivers just-appended events to this store's subscribers of their runs. */
+    private void handOver(List<Event> stored) {
+        if (subscriptions.isEmpty()) {
+            return;
+        }
+        Map<RunId, List<Event>> byRun = new LinkedHashMap<>();
+        for (Event e : stored) {
+            if (subscriptions.containsKey(e.run())) {
+                byRun.computeIfAbsent(e.run(), k -> new ArrayList<>()).add(e);
+            }
+        }
+        byRun.forEach((run, list) -> {
+            for (EventSubscription s : subscriptions.getOrDefault(run, List.of())) {
+                s.handOver(list);
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- queries
+
+    @Override
+    public List<TaskRecord> tasks(RunId run) {
+        List<Object> r = run(GET_TASKS, run.value());
+        if (status(r).equals("NORUN")) {
+            throw new NotFoundException("run " + run);
+        }
+        expect(r, "OK");
+        List<TaskRecord> out = new ArrayList<>((r.size() - 1) / 9);
+        for (int i = 1; i + 8 < r.size(); i += 9) {
+            out.add(taskRecord(run, TaskId.of(str(r, i)), r, i + 1));
+        }
+        return out;
+    }
+
+    @Override
+    public List<Event> events(RunId run, long afterSeq, int limit) {
+        if (limit < 0) {
+            throw new GyreException("events needs limit >= 0, not " + limit);
+        }
+        long start = Math.max(afterSeq, 0);
+        if (limit == 0) {
+            eventCount(run); // still reports an unknown run
+            return List.of();
+        }
+        List<Object> r = run(EVENTS, run.value(), Long.toString(start), Long.toString(start + limit - 1));
+        if (status(r).equals("NORUN")) {
+            throw new NotFoundException("run " + run);
+        }
+        expect(r, "OK");
+        List<Event> out = new ArrayList<>(r.size() - 1);
+        for (int i = 1; i < r.size(); i++) {
+            out.add(Codec.event(run, start + i, bytes(r, i)));
+        }
+        return out;
+    }
+
+    private long eventCount(RunId run) {
+        List<Object> r = run(EVENT_COUNT, run.value());
+        if (status(r).equals("NORUN")) {
+            throw new NotFoundException("run " + run);
+        }
+        expect(r, "OK");
+        return Long.parseLong(str(r, 1));
+    }
+
+    @Override
+    public long queueDepth(QueueName queue) {
+        return call(() -> redis.llen(prefix + "queue:" + queue.value()));
+    }
+
+    @Override
+    public long leaseCount() {
+        return call(() -> redis.zcard(prefix + "leases"));
+    }
+
+    @Override
+    public AutoCloseable subscribe(RunId run, EventListener listener) {
+        requireOpen();
+        long last = eventCount(run);
+        Jedis feed = call(() -> new Jedis(endpoint.address(), endpoint.config()));
+        EventSubscription s =
+                new EventSubscription(run, listener, last, (after, limit) -> events(run, after, limit), feed);
+        subscriptions.computeIfAbsent(run, k -> new CopyOnWriteArrayList<>()).add(s);
+        s.start(prefix + "feed:" + run.value(), () -> eventCount(run));
+        return () -> {
+            subscriptions.computeIfPresent(run, (k, list) -> {
+                list.remove(s);
+                return list.isEmpty() ? null : list;
+            });
+            s.close();
+        };
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        waits.close();
+        subscriptions.values().forEach(list -> list.forEach(EventSubscription::close));
+        subscriptions.clear();
+        redis.close();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** Runs a script with the prefix and {@code args} (strings or byte arrays) as ARGV. */
+    private List<Object> run(LuaScript script, Object... args) {
+        requireOpen();
+        List<byte[]> argv = new ArrayList<>(args.length + 1);
+        argv.add(prefixBytes);
+        for (Object a : args) {
+            argv.add(a instanceof byte[] b ? b : Codec.utf8(a.toString()));
+        }
+        return call(() -> script.run(redis, argv));
+    }
+
+    private <T> T call(java.util.function.Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (GyreException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            if (closed) {
+                throw new GyreException("the Redis store is closed; connect a new one", e);
+            }
+            throw Failures.translate(e, endpoint);
+        }
+    }
+
+    private void restoreSignals(List<byte[]> keys) {
+        try {
+            run(RESIGNAL, keys.toArray());
+        } catch (GyreException e) {
+            // Redis is unreachable: the signals are gone with it, and the next attempt reports the failure.
+        }
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new GyreException("the Redis store is closed; connect a new one");
+        }
+    }
+
+    private String newToken() {
+        byte[] b = new byte[16];
+        tokens.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    /** The lease index score: seconds with the nanos as a fraction (exact comparisons happen in the scripts). */
+    private static String score(Instant t) {
+        return t.getEpochSecond() + "." + String.format("%09d", t.getNano());
+    }
+
+    private static byte[] runData(RunRecord run) {
+        return Codec.limited(
+                new Codec.Writer()
+                        .str(run.flow())
+                        .str(run.createdAt().toString())
+                        .opt(run.endedAt())
+                        .map(run.context())
+                        .bytes(),
+                "run " + run.id() + " (its flow name and context)");
+    }
+
+    private static void addTaskFields(List<Object> args, TaskRecord t) {
+        args.add(Integer.toString(t.attempts()));
+        args.add(t.exitCode() == null ? "" : t.exitCode().toString());
+        args.add(t.startedAt() == null ? "" : t.startedAt().toString());
+        args.add(t.endedAt() == null ? "" : t.endedAt().toString());
+        Object failure = t.failure() == null ? "" : Codec.failure(t.failure());
+        args.add(failure);
+        args.add(Codec.limited(
+                new Codec.Writer().map(t.outputs()).bytes(), "the outputs of task " + t.run() + "/" + t.id()));
+    }
+
+    /** Decodes the 8 task fields s, v, a, x, st, et, f, o starting at {@code i}. */
+    private static TaskRecord taskRecord(RunId run, TaskId id, List<Object> r, int i) {
+        String exit = str(r, i + 3);
+        String started = str(r, i + 4);
+        String ended = str(r, i + 5);
+        byte[] failure = bytes(r, i + 6);
+        return new TaskRecord(
+                run,
+                id,
+                TaskState.valueOf(str(r, i)),
+                Long.parseLong(str(r, i + 1)),
+                Integer.parseInt(str(r, i + 2)),
+                exit.isEmpty() ? null : Integer.valueOf(exit),
+                started.isEmpty() ? null : Instant.parse(started),
+                ended.isEmpty() ? null : Instant.parse(ended),
+                failure.length == 0 ? null : Codec.failure(new Codec.Reader(failure)),
+                new Codec.Reader(bytes(r, i + 7)).map());
+    }
+
+    private static void notFound(List<Object> r, RunId run, TaskId task) {
+        switch (status(r)) {
+            case "NORUN" -> throw new NotFoundException("run " + run);
+            case "NOTASK" -> throw new NotFoundException("task " + task + " in run " + run);
+            default -> {}
+        }
+    }
+
+    private static String status(List<Object> r) {
+        return str(r, 0);
+    }
+
+    private static void expect(List<Object> r, String status) {
+        if (!status(r).equals(status)) {
+            throw new GyreException("a Redis store script answered " + status(r) + " where " + status
+                    + " was expected; this is a bug in gyre-redis");
+        }
+    }
+
+    private static byte[] bytes(List<Object> r, int i) {
+        Object o = r.get(i);
+        if (o instanceof byte[] b) {
+            return b;
+        }
+        if (o instanceof Long l) {
+            return Codec.utf8(l.toString());
+        }
+        throw new GyreException("a Redis store script answered " + o + " at position " + i
+                + " where a string was expected; this is a bug in gyre-redis");
+    }
+
+    private static String str(List<Object> r, int i) {
+        return Codec.utf8(bytes(r, i));
+    }
+
+    private static void requirePositive(String what, Duration d) {
+        if (d.isNegative() || d.isZero()) {
+            throw new GyreException(what + " must be positive, not " + d);
+        }
+    }
+
+    private static void requireNotNegative(String what, Duration d) {
+        if (d.isNegative()) {
+            throw new GyreException(what + " must not be negative, not " + d);
+        }
+    }
+}

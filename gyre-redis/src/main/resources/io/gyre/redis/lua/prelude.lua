@@ -1,0 +1,39 @@
+-- Shared by every script (RedisScripts prepends it, after the transition tables generated from
+-- TaskState.MACHINE and RunState.MACHINE). ARGV[1] is always the key prefix; keys are built here, so these
+-- scripts run on a standalone Redis (or one primary), not on Redis Cluster.
+local P = ARGV[1]
+local function ns(s) return #s .. ':' .. s end
+local function runKey(r) return P .. 'run:' .. r end
+local function tasksKey(r) return P .. 'tasks:' .. r end
+local function taskKey(r, t) return P .. 'task:' .. r .. ':' .. t end
+local function queueKey(q) return P .. 'queue:' .. q end
+local function queueSignal(q) return P .. 'queue-signal:' .. q end
+local function leaseKey(tok) return P .. 'lease:' .. tok end
+local LEASES = P .. 'leases'
+local function inboxKey(r) return P .. 'inbox:' .. r end
+local function inboxSignal(r) return P .. 'inbox-signal:' .. r end
+local function eventsKey(r) return P .. 'events:' .. r end
+local function feedChannel(r) return P .. 'feed:' .. r end
+-- A signal list holds at most one element: "there may be something to take". Waiters BLPOP it.
+local function signal(key) if redis.call('EXISTS', key) == 0 then redis.call('RPUSH', key, '1') end end
+local function parseItem(el) return string.match(el, '^([^|]+)|([^|]+)|([0-9]+)|') end
+-- A task that is missing: distinguishes an unknown run from an unknown task in a known run.
+local function missing(r) if redis.call('EXISTS', runKey(r)) == 0 then return {'NORUN'} end return {'NOTASK'} end
+local function isAfter(s1, n1, s2, n2)
+  s1, n1, s2, n2 = tonumber(s1), tonumber(n1), tonumber(s2), tonumber(n2)
+  return s1 > s2 or (s1 == s2 and n1 > n2)
+end
+local TASK_FIELDS = {'a', 'x', 'st', 'et', 'f', 'o'}
+-- Writes the optional task fields from ARGV[i..i+5]; an empty value deletes the field.
+local function setTaskFields(key, i)
+  for k, f in ipairs(TASK_FIELDS) do
+    local v = ARGV[i + k - 1]
+    if v == '' then redis.call('HDEL', key, f) else redis.call('HSET', key, f, v) end
+  end
+end
+local function readTask(key)
+  local h = redis.call('HMGET', key, 's', 'v', 'a', 'x', 'st', 'et', 'f', 'o')
+  if not h[1] then return nil end
+  for i = 1, 8 do if not h[i] then h[i] = '' end end
+  return h
+end
