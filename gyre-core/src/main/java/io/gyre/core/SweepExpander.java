@@ -26,8 +26,6 @@ final class SweepExpander {
     /** The most instances one task may expand to. */
     static final long MAX_INSTANCES = 10_000_000;
 
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
-
     private SweepExpander() {}
 
     /** What {@link #count} found. */
@@ -186,7 +184,7 @@ final class SweepExpander {
             }
             if (replicas == 0) {
                 byte[] digest = sha256.digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
-                emit(values, hex(digest), 0, 0);
+                emit(values, bits48(digest), 0, 0);
                 return;
             }
             int length = canonical.length();
@@ -202,25 +200,24 @@ final class SweepExpander {
                 while (!seeds.add(seed)) { // distinct among the replicas of this point
                     seed = (seed + 1) & 0x7fffffffL;
                 }
-                emit(values, hex(digest), r, seed);
+                emit(values, bits48(digest), r, seed);
             }
         }
 
-        private void emit(List<String> values, String hash, int replica, long seed) {
+        private void emit(List<String> values, long hash, int replica, long seed) {
             int number = next + 1;
             ids[next] = instanceId(task, number, total);
             points[next] = new SweepPoint(sweep, number, hash, values, replica, seed);
             next++;
         }
 
-        /** The first 12 hex digits. */
-        private static String hex(byte[] digest) {
-            char[] out = new char[12];
+        /** The first 48 bits (12 hex digits), big-endian. */
+        private static long bits48(byte[] digest) {
+            long bits = 0;
             for (int i = 0; i < 6; i++) {
-                out[2 * i] = HEX[(digest[i] >> 4) & 0xf];
-                out[2 * i + 1] = HEX[digest[i] & 0xf];
+                bits = (bits << 8) | (digest[i] & 0xffL);
             }
-            return new String(out);
+            return bits;
         }
     }
 }
