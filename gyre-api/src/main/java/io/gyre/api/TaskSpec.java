@@ -13,6 +13,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param env environment entries in declaration order; values may hold macros
  * @param timeout how long one attempt may run before its process tree is killed; null for no limit
+ * @param point for an instance of a swept task ({@code train[0003]}), its point; null for an ordinary task. The
+ *     instance's other fields are the swept task's, so instances share their action, env and labels.
  */
 public record TaskSpec(
         TaskId id,
@@ -25,13 +27,31 @@ public record TaskSpec(
         @Nullable Duration timeout,
         QueueName queue,
         Map<String, String> labels,
-        Resources resources) {
+        Resources resources,
+        @Nullable SweepPoint point) {
     public static final QueueName DEFAULT_QUEUE = QueueName.of("default");
 
     public TaskSpec {
         needs = List.copyOf(needs);
-        env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
-        labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+        // empty maps are shared: a million-instance sweep should not hold two million empty copies
+        env = env.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(env));
+        labels = labels.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+    }
+
+    /** A task that is not a sweep instance. */
+    public TaskSpec(
+            TaskId id,
+            String description,
+            Action action,
+            List<TaskId> needs,
+            Map<String, String> env,
+            Trigger when,
+            RetryPolicy retry,
+            @Nullable Duration timeout,
+            QueueName queue,
+            Map<String, String> labels,
+            Resources resources) {
+        this(id, description, action, needs, env, when, retry, timeout, queue, labels, resources, null);
     }
 
     /** A task with defaults for everything but its id, action and needs. */
@@ -54,19 +74,44 @@ public record TaskSpec(
         return Optional.ofNullable(timeout);
     }
 
+    /** The sweep point of an instance of a swept task; empty for an ordinary task. */
+    public Optional<SweepPoint> sweepPoint() {
+        return Optional.ofNullable(point);
+    }
+
+    /** An instance of this (swept) task: its own id, needs and point, everything else shared. */
+    public TaskSpec instance(TaskId instanceId, List<TaskId> instanceNeeds, SweepPoint sweepPoint) {
+        return new TaskSpec(
+                instanceId,
+                description,
+                action,
+                instanceNeeds,
+                env,
+                when,
+                retry,
+                timeout,
+                queue,
+                labels,
+                resources,
+                sweepPoint);
+    }
+
     public TaskSpec withRetry(RetryPolicy policy) {
-        return new TaskSpec(id, description, action, needs, env, when, policy, timeout, queue, labels, resources);
+        return new TaskSpec(
+                id, description, action, needs, env, when, policy, timeout, queue, labels, resources, point);
     }
 
     public TaskSpec withWhen(Trigger trigger) {
-        return new TaskSpec(id, description, action, needs, env, trigger, retry, timeout, queue, labels, resources);
+        return new TaskSpec(
+                id, description, action, needs, env, trigger, retry, timeout, queue, labels, resources, point);
     }
 
     public TaskSpec withTimeout(@Nullable Duration limit) {
-        return new TaskSpec(id, description, action, needs, env, when, retry, limit, queue, labels, resources);
+        return new TaskSpec(id, description, action, needs, env, when, retry, limit, queue, labels, resources, point);
     }
 
     public TaskSpec withEnv(Map<String, String> entries) {
-        return new TaskSpec(id, description, action, needs, entries, when, retry, timeout, queue, labels, resources);
+        return new TaskSpec(
+                id, description, action, needs, entries, when, retry, timeout, queue, labels, resources, point);
     }
 }

@@ -47,7 +47,11 @@ final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PlanFormat f = PlanFormat.parse(format);
-        Flow loaded = FlowLoader.load(java.util.Objects.requireNonNull(flow));
+        FlowLoader.Loaded read = FlowLoader.loadWithWarnings(java.util.Objects.requireNonNull(flow));
+        java.io.PrintWriter err = spec.commandLine().getErr();
+        read.warnings().forEach(err::println);
+        err.flush();
+        Flow loaded = read.flow();
         Params.bind(loaded, Params.parseAssignments(params, "-p"));
         Plan plan = Plan.of(loaded);
         if (!targets.isEmpty()) {

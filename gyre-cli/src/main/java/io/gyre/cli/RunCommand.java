@@ -110,6 +110,8 @@ final class RunCommand implements Callable<Integer> {
             List<TaskId> t = targets.stream().map(TaskIds::parse).toList();
             LocalRun.Prepared prepared =
                     LocalRun.prepare(flowFile, new LocalRun.Options(p, s, t, parallel), System.getenv(), clock, random);
+            prepared.warnings().forEach(err::println);
+            err.flush();
             run = LocalRun.start(prepared, runsDir, parallel, Executors.localProcess(), clock, List.of(view));
         }
         try (run;

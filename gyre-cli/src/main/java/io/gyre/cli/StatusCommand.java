@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.gyre.core.InvalidInputException;
 import io.gyre.core.RunDirectory;
 import io.gyre.core.RunStatus;
+import io.gyre.core.SweepStatus;
 import io.gyre.core.TaskStatus;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -86,6 +87,22 @@ final class StatusCommand implements Callable<Integer> {
                     t.failureMessage() == null ? "" : t.failureMessage()));
         }
         out.println(s.counts());
+        for (SweepStatus sweep : s.sweeps()) {
+            printSweep(sweep, out);
+        }
+    }
+
+    /** {@code sweep train: partial, 24 tasks (20 succeeded, 4 failed)} and the failures grouped by pattern. */
+    static void printSweep(SweepStatus sweep, PrintWriter out) {
+        List<String> counts = new java.util.ArrayList<>();
+        sweep.countsByState().forEach((state, n) -> counts.add(n + " " + state));
+        out.println("sweep " + sweep.task() + ": " + sweep.state() + ", " + sweep.tasks() + " tasks ("
+                + String.join(", ", counts) + ")");
+        for (SweepStatus.FailureGroup g : sweep.failures()) {
+            String more = g.count() > g.tasks().size() ? ", ..." : "";
+            out.println(
+                    "  " + g.count() + " failed: " + g.example() + "  [" + String.join(", ", g.tasks()) + more + "]");
+        }
     }
 
     private static String duration(TaskStatus t) {

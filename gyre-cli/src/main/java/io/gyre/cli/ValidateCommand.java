@@ -28,7 +28,9 @@ final class ValidateCommand implements Callable<Integer> {
         int worst = ExitCodes.OK;
         for (Path file : flows) {
             try {
-                Flow flow = FlowLoader.load(file);
+                FlowLoader.Loaded loaded = FlowLoader.loadWithWarnings(file);
+                loaded.warnings().forEach(w -> err().println(w));
+                Flow flow = loaded.flow();
                 Plan plan = Plan.of(flow);
                 out().println(file + ": ok (flow '" + flow.name() + "', " + plan.summary() + ")");
             } catch (RuntimeException e) {

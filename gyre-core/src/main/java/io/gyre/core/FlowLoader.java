@@ -10,6 +10,7 @@ import io.gyre.api.ParamValue;
 import io.gyre.api.QueueName;
 import io.gyre.api.Resources;
 import io.gyre.api.RetryPolicy;
+import io.gyre.api.Sweep;
 import io.gyre.api.TaskId;
 import io.gyre.api.TaskSpec;
 import io.gyre.api.Trigger;
@@ -69,7 +70,10 @@ public final class FlowLoader {
             "timeout",
             "queue",
             "labels",
-            "resources");
+            "resources",
+            "matrix",
+            "args");
+    private static final List<String> ARGS = List.of("hydra");
     private static final List<String> RETRY_KEYS = List.of("max", "delay", "backoff", "max-delay", "jitter");
     private static final List<String> RESOURCE_KEYS = List.of("cpu", "memory", "gpu");
     private static final List<String> PARAM_KEYS = List.of("type", "default", "required", "description");
@@ -95,6 +99,9 @@ public final class FlowLoader {
             Map.entry("array", "list"));
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.\\-]{0,199}");
+    /** A need naming one instance of a swept task: {@code train[0003]} (or {@code train[3]}). */
+    private static final Pattern INSTANCE = Pattern.compile("([A-Za-z0-9_][A-Za-z0-9_.\\-]{0,199})\\[([0-9]{1,9})\\]");
+
     private static final Pattern INT = Pattern.compile("[-+]?[0-9]+");
     private static final Pattern FLOAT = Pattern.compile("[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?");
     private static final String RESERVED_PREFIX = "GYRE_";
@@ -105,6 +112,18 @@ public final class FlowLoader {
     private final String source;
     private final List<Problem> problems = new ArrayList<>();
     private final Set<String> paramNames = new LinkedHashSet<>();
+    private final List<Problem> warnings = new ArrayList<>();
+    /** The swept tasks' matrices and where they were written, by task id. */
+    private final Map<String, Matrix> matrices = new HashMap<>();
+
+    private final Map<String, Node> matrixNodes = new HashMap<>();
+    /** Needs naming one instance ({@code train[3]}), by the need as written; checked once sweeps are counted. */
+    private final Map<String, List<Node>> instanceNeeds = new LinkedHashMap<>();
+    /** The params the task being read may use: declared ones plus its matrix keys. */
+    private Set<String> taskParams = paramNames;
+    /** Whether the task being read is a sweep with replicas (so ${REPLICA} and ${SEED} resolve). */
+    private boolean taskReplicas;
+
     private String @Nullable [] lines;
 
     private FlowLoader(String file, String source) {
@@ -114,13 +133,7 @@ public final class FlowLoader {
 
     /** Reads and validates the flow in {@code file} (UTF-8); throws {@link InvalidFlowException} listing problems. */
     public static Flow load(Path file) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new GyreException("cannot read flow file " + file + ": " + e, e);
-        }
-        return parse(text, file.toString());
+        return loadWithWarnings(file).flow();
     }
 
     /**
@@ -128,14 +141,41 @@ public final class FlowLoader {
      * {@link InvalidFlowException} listing every problem found.
      */
     public static Flow parse(String yaml, String fileName) {
+        return parseWithWarnings(yaml, fileName).flow();
+    }
+
+    /** A valid flow and the warnings found while reading it (such as an exclude that matches no point). */
+    public record Loaded(Flow flow, List<Problem> warnings) {
+        public Loaded {
+            warnings = List.copyOf(warnings);
+        }
+    }
+
+    /** Like {@link #load}, also returning warnings (problems that do not stop the flow), in file order. */
+    public static Loaded loadWithWarnings(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new GyreException("cannot read flow file " + file + ": " + e, e);
+        }
+        return parseWithWarnings(text, file.toString());
+    }
+
+    /** Like {@link #parse}, also returning warnings (problems that do not stop the flow), in file order. */
+    public static Loaded parseWithWarnings(String yaml, String fileName) {
         FlowLoader loader = new FlowLoader(fileName, yaml);
         Flow flow = loader.read();
         if (flow == null || !loader.problems.isEmpty()) {
-            List<Problem> sorted = new ArrayList<>(loader.problems);
-            sorted.sort(Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column));
-            throw new InvalidFlowException(sorted);
+            throw new InvalidFlowException(sorted(loader.problems));
         }
-        return flow;
+        return new Loaded(flow, sorted(loader.warnings));
+    }
+
+    private static List<Problem> sorted(List<Problem> problems) {
+        List<Problem> sorted = new ArrayList<>(problems);
+        sorted.sort(Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column));
+        return sorted;
     }
 
     private @Nullable Flow read() {
@@ -361,7 +401,125 @@ public final class FlowLoader {
                     "dependency cycle: " + path,
                     "a task cannot (indirectly) need itself; remove one of these needs");
         }
-        return tasks;
+        return expandSweeps(tasks);
+    }
+
+    /**
+     * Replaces every swept task by its instances and resolves needs: a need naming a swept task becomes all its
+     * instances (fan-in), a need naming one instance ({@code train[3]}) becomes that instance's id.
+     */
+    private List<TaskSpec> expandSweeps(List<TaskSpec> tasks) {
+        if (matrices.isEmpty() && instanceNeeds.isEmpty()) {
+            return tasks;
+        }
+        Map<String, SweepExpander.Count> counts = new HashMap<>();
+        for (Map.Entry<String, Matrix> m : matrices.entrySet()) {
+            SweepExpander.Count count = SweepExpander.count(m.getValue());
+            Node at = java.util.Objects.requireNonNull(matrixNodes.get(m.getKey()));
+            if (count.instances() > SweepExpander.MAX_INSTANCES || count.instances() < 0) {
+                problem(
+                        at,
+                        "the matrix of task '" + m.getKey() + "' expands to more than " + SweepExpander.MAX_INSTANCES
+                                + " tasks",
+                        "split the sweep or use fewer values");
+                continue;
+            }
+            if (count.instances() == 0) {
+                problem(at, "the matrix of task '" + m.getKey() + "' excludes every point", "check exclude:");
+                continue;
+            }
+            counts.put(m.getKey(), count);
+            List<Matrix.Exclusion> exclude = m.getValue().exclude();
+            for (int e = count.unusedExclusions().nextSetBit(0);
+                    e >= 0;
+                    e = count.unusedExclusions().nextSetBit(e + 1)) {
+                Matrix.Exclusion x = exclude.get(e);
+                warnings.add(new Problem(
+                        file,
+                        x.line,
+                        x.column,
+                        "warning: exclude " + x.text + " in the matrix of task '" + m.getKey() + "' matches no point",
+                        "values are compared as written: 0.10 is not 0.1"));
+            }
+        }
+        Map<String, TaskId> instanceIds = new HashMap<>();
+        for (Map.Entry<String, List<Node>> need : instanceNeeds.entrySet()) {
+            java.util.regex.Matcher m = INSTANCE.matcher(need.getKey());
+            if (!m.matches()) {
+                continue;
+            }
+            String base = m.group(1);
+            long number = Long.parseLong(m.group(2));
+            SweepExpander.Count count = counts.get(base);
+            for (Node at : need.getValue()) {
+                if (!matrices.containsKey(base)) {
+                    problem(
+                            at,
+                            "task '" + base + "' has no matrix, so '" + need.getKey() + "' names no task",
+                            "need '" + base + "' itself");
+                } else if (count != null && (number < 1 || number > count.instances())) {
+                    problem(
+                            at,
+                            "'" + need.getKey() + "' names no instance: task '" + base + "' has " + count.instances()
+                                    + " (numbered from 1)",
+                            "");
+                }
+            }
+            if (count != null && number >= 1 && number <= count.instances()) {
+                instanceIds.put(need.getKey(), SweepExpander.instanceId(TaskId.of(base), number, count.instances()));
+            }
+        }
+        if (!problems.isEmpty()) {
+            return tasks;
+        }
+        Map<String, SweepExpander.Expansion> expansions = new HashMap<>();
+        for (TaskSpec t : tasks) {
+            Matrix m = matrices.get(t.id().value());
+            if (m != null) {
+                expansions.put(
+                        t.id().value(),
+                        SweepExpander.expand(t.id(), m, java.util.Objects.requireNonNull(counts.get(t.id().value()))));
+            }
+        }
+        List<TaskSpec> out = new ArrayList<>(tasks.size());
+        for (TaskSpec t : tasks) {
+            List<TaskId> needs = resolveNeeds(t.needs(), expansions, instanceIds);
+            SweepExpander.Expansion x = expansions.get(t.id().value());
+            if (x == null) {
+                out.add(new TaskSpec(
+                        t.id(),
+                        t.description(),
+                        t.action(),
+                        needs,
+                        t.env(),
+                        t.when(),
+                        t.retry(),
+                        t.timeout(),
+                        t.queue(),
+                        t.labels(),
+                        t.resources()));
+                continue;
+            }
+            for (int i = 0; i < x.ids().length; i++) {
+                out.add(t.instance(x.ids()[i], needs, x.points()[i]));
+            }
+        }
+        return out;
+    }
+
+    private static List<TaskId> resolveNeeds(
+            List<TaskId> needs, Map<String, SweepExpander.Expansion> expansions, Map<String, TaskId> instanceIds) {
+        java.util.Collection<TaskId> resolved =
+                needs.size() > 1 ? new LinkedHashSet<>() : new ArrayList<>(); // fan-in and an instance may overlap
+        for (TaskId need : needs) {
+            SweepExpander.Expansion x = expansions.get(need.value());
+            if (x != null) {
+                resolved.addAll(java.util.Arrays.asList(x.ids()));
+            } else {
+                resolved.add(instanceIds.getOrDefault(need.value(), need));
+            }
+        }
+        return List.copyOf(resolved);
     }
 
     /** Reads one task; adds the indexes of the tasks it needs (known ones, not itself) to {@code needsOut}. */
@@ -384,6 +542,60 @@ public final class FlowLoader {
         checkKeys(e, TASK_KEYS, where);
 
         String description = optionalText(value(e, "description"), "description " + where, "");
+        Sweep.Args args = args(value(e, "args"), value(e, "matrix"), e.get("run"), where);
+        Node matrixNode = value(e, "matrix");
+        if (matrixNode != null) {
+            MatrixReader reader = new MatrixReader(this, id);
+            Matrix matrix = reader.read(matrixNode, args);
+            if (matrix != null) {
+                matrices.put(id, matrix);
+                matrixNodes.put(id, matrixNode);
+            }
+            Set<String> visible = new LinkedHashSet<>(paramNames);
+            reader.keys().forEach(k -> visible.add(MatrixReader.paramName(k)));
+            taskParams = visible;
+            taskReplicas = matrix != null && matrix.replicas() > 0;
+        }
+        try {
+            return taskBody(id, keyNode, e, where, description, index, needsOut, before);
+        } finally {
+            taskParams = paramNames;
+            taskReplicas = false;
+        }
+    }
+
+    private Sweep.Args args(@Nullable Node node, @Nullable Node matrix, @Nullable NodeTuple run, String where) {
+        if (node == null) {
+            return Sweep.Args.NONE;
+        }
+        String a = text(node, "args " + where);
+        if (a == null) {
+            return Sweep.Args.NONE;
+        }
+        if (!ARGS.contains(a)) {
+            problem(node, "unknown args '" + a + "' " + where, suggest(a, ARGS, "use"));
+            return Sweep.Args.NONE;
+        }
+        if (matrix == null) {
+            problem(node, "args: hydra " + where + " needs a matrix", "it appends each point's values to the command");
+        } else if (run != null) {
+            problem(
+                    node,
+                    "args: hydra " + where + " needs command:, not run:",
+                    "Hydra overrides are appended to an argv; in a run: script use $LR or ${params.lr}");
+        }
+        return Sweep.Args.HYDRA;
+    }
+
+    private @Nullable TaskSpec taskBody(
+            String id,
+            Node keyNode,
+            Map<String, NodeTuple> e,
+            String where,
+            String description,
+            Map<String, Integer> index,
+            List<Integer> needsOut,
+            int before) {
         Action action = action(id, keyNode, e, where);
         List<TaskId> needs = needs(id, value(e, "needs"), index, needsOut, where);
         Map<String, String> env = stringMap(value(e, "env"), "env", where, true);
@@ -503,6 +715,24 @@ public final class FlowLoader {
                 continue;
             }
             Integer target = index.get(need);
+            java.util.regex.Matcher instance = INSTANCE.matcher(need);
+            if (target == null && instance.matches()) {
+                String base = instance.group(1);
+                target = index.get(base);
+                if (base.equals(id)) {
+                    problem(item, "task '" + id + "' needs its own instance '" + need + "'", "remove it from needs");
+                    continue;
+                }
+                if (target != null) {
+                    instanceNeeds.computeIfAbsent(need, k -> new ArrayList<>()).add(item);
+                } else {
+                    problem(
+                            item,
+                            "unknown task '" + base + "' in needs of task '" + id + "'",
+                            suggest(base, index.keySet(), "declared tasks:"));
+                    continue;
+                }
+            }
             if (need.equals(id)) {
                 problem(item, "task '" + id + "' needs itself", "remove '" + id + "' from its needs");
             } else if (target == null) {
@@ -654,7 +884,8 @@ public final class FlowLoader {
         return text == null ? fallback : text;
     }
 
-    private @Nullable Long integer(Node node, String what, long min, long max) {
+    @Nullable
+    Long integer(Node node, String what, long min, long max) {
         if (!(node instanceof ScalarNode scalar)
                 || !INT.matcher(scalar.getValue().strip()).matches()) {
             problem(node, what + " must be an integer, got " + kind(node), "");
@@ -789,10 +1020,18 @@ public final class FlowLoader {
         }
         try {
             for (Macros.Part part : Macros.parse(scalar.getValue())) {
+                if (part instanceof Macros.Part.Ref ref && ref.macro() instanceof Macros.Macro.Point && !taskReplicas) {
+                    problemInside(
+                            scalar,
+                            ref.offset(),
+                            ref.source(),
+                            ref.source() + " is only set in a task whose matrix has replicas (" + what + ")",
+                            "add replicas: N to the task's matrix, or write $" + "$" + "{ for a literal");
+                }
                 if (part instanceof Macros.Part.Ref ref
                         && ref.macro() instanceof Macros.Macro.Param param
-                        && !paramNames.contains(param.name())) {
-                    String hint = Suggestions.hint(param.name(), paramNames);
+                        && !taskParams.contains(param.name())) {
+                    String hint = Suggestions.hint(param.name(), taskParams);
                     problemInside(
                             scalar,
                             ref.offset(),
@@ -844,7 +1083,7 @@ public final class FlowLoader {
 
     // ---------------------------------------------------------------- structure
 
-    private Map<String, NodeTuple> entries(MappingNode mapping, String what, String where) {
+    Map<String, NodeTuple> entries(MappingNode mapping, String what, String where) {
         return entries(mapping, what, where, true);
     }
 
@@ -875,7 +1114,7 @@ public final class FlowLoader {
         return result;
     }
 
-    private void checkKeys(Map<String, NodeTuple> entries, List<String> allowed, String where) {
+    void checkKeys(Map<String, NodeTuple> entries, List<String> allowed, String where) {
         for (Map.Entry<String, NodeTuple> entry : entries.entrySet()) {
             if (!allowed.contains(entry.getKey())) {
                 problem(
@@ -887,7 +1126,7 @@ public final class FlowLoader {
     }
 
     /** "did you mean 'x'?" if something is close (or a known alias), else the full list after {@code lead}. */
-    private static String suggest(String input, java.util.Collection<String> candidates, String lead) {
+    static String suggest(String input, java.util.Collection<String> candidates, String lead) {
         String alias = ALIASES.get(input.toLowerCase(Locale.ROOT));
         if (alias != null && candidates.contains(alias)) {
             return "did you mean '" + alias + "'?";
@@ -896,19 +1135,19 @@ public final class FlowLoader {
         return hint.isEmpty() ? lead + " " + String.join(", ", candidates) : hint;
     }
 
-    private static @Nullable Node value(Map<String, NodeTuple> entries, String key) {
+    static @Nullable Node value(Map<String, NodeTuple> entries, String key) {
         NodeTuple tuple = entries.get(key);
         return tuple == null ? null : tuple.getValueNode();
     }
 
     /** An empty or null plain scalar ({@code key:} or {@code key: ~}): "nothing given". */
-    private static boolean isNothing(Node node) {
+    static boolean isNothing(Node node) {
         return node instanceof ScalarNode scalar
                 && scalar.getScalarStyle() == DumperOptions.ScalarStyle.PLAIN
                 && (scalar.getValue().isEmpty() || scalar.getValue().equals("~"));
     }
 
-    private static String kind(Node node) {
+    static String kind(Node node) {
         if (isNothing(node)) {
             return "nothing";
         }
@@ -935,9 +1174,13 @@ public final class FlowLoader {
         return lines;
     }
 
-    private void problem(Node node, String message, String hint) {
+    void problem(Node node, String message, String hint) {
         Mark mark = node.getStartMark();
         add(mark.getLine() + 1, mark.getColumn() + 1, message, hint);
+    }
+
+    int problemCount() {
+        return problems.size();
     }
 
     private void add(int line, int column, String message, String hint) {

@@ -62,7 +62,12 @@ public final class LocalRun implements AutoCloseable {
             Map<String, String> context,
             Map<String, String> overrides,
             List<TaskId> targets,
-            MacroScope scope) {}
+            MacroScope scope,
+            List<Problem> warnings) {
+        public Prepared {
+            warnings = List.copyOf(warnings);
+        }
+    }
 
     /**
      * Loads, validates and binds everything; throws {@link InvalidFlowException} or
@@ -74,7 +79,8 @@ public final class LocalRun implements AutoCloseable {
             Map<String, String> environment,
             InstantSource clock,
             RandomGenerator random) {
-        Flow flow = FlowLoader.load(flowFile);
+        FlowLoader.Loaded loaded = FlowLoader.loadWithWarnings(flowFile);
+        Flow flow = loaded.flow();
         String text;
         try {
             text = Files.readString(flowFile, StandardCharsets.UTF_8);
@@ -102,7 +108,8 @@ public final class LocalRun implements AutoCloseable {
                 context,
                 options.sets(),
                 options.targets(),
-                base.withContext(context));
+                base.withContext(context),
+                loaded.warnings());
     }
 
     /** Creates the run directory and starts the run. */

@@ -18,6 +18,8 @@ import java.util.random.RandomGenerator;
  * @param params bound parameter values ({@code ${params.x}})
  * @param context the run's context ({@code ${ctx.KEY}})
  * @param environment the environment macros may read ({@code ${env.NAME}}); pass only what tasks may see
+ * @param point {@code REPLICA} and {@code SEED} of a sweep instance with replicas ({@code ${REPLICA}},
+ *     {@code ${SEED}}); empty otherwise
  */
 public record MacroScope(
         RunId run,
@@ -25,15 +27,33 @@ public record MacroScope(
         RandomGenerator random,
         Map<String, ParamValue> params,
         Map<String, String> context,
-        Map<String, String> environment) {
+        Map<String, String> environment,
+        Map<String, String> point) {
     public MacroScope {
         params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
         context = Collections.unmodifiableMap(new LinkedHashMap<>(context));
         environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
+        point = Map.copyOf(point);
+    }
+
+    /** A scope outside any sweep instance. */
+    public MacroScope(
+            RunId run,
+            Instant runStart,
+            RandomGenerator random,
+            Map<String, ParamValue> params,
+            Map<String, String> context,
+            Map<String, String> environment) {
+        this(run, runStart, random, params, context, environment, Map.of());
     }
 
     /** The same scope over another context (e.g. the context as a task sees it, with upstream additions). */
     public MacroScope withContext(Map<String, String> newContext) {
-        return new MacroScope(run, runStart, random, params, newContext, environment);
+        return new MacroScope(run, runStart, random, params, newContext, environment, point);
+    }
+
+    /** The scope of a sweep instance: its point values override parameters; {@code point} holds REPLICA and SEED. */
+    public MacroScope withPoint(Map<String, ParamValue> pointParams, Map<String, String> pointValues) {
+        return new MacroScope(run, runStart, random, pointParams, context, environment, pointValues);
     }
 }

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  *
  * <p>Macros: {@code ${DATE}} (YYYY-MM-DD), {@code ${TIME}} (HH:MM:SS), {@code ${DATETIME}} (YYYY-MM-DDTHH:MM:SS),
  * all from the run's creation instant in UTC; {@code ${RUN_ID}}; {@code ${RANDOM:n}} (n random decimal digits,
- * 1 to 18); {@code ${params.x}}; {@code ${ctx.KEY}}; {@code ${env.NAME}}. {@code $${} stands for a literal
+ * 1 to 18); {@code ${params.x}}; {@code ${ctx.KEY}}; {@code ${env.NAME}}; {@code ${REPLICA}} and {@code ${SEED}} in
+ * instances of a sweep with replicas. {@code $${} stands for a literal
  * {@code ${}. Any other {@code ${...}} without a dot (such as {@code ${HOME}} or {@code ${x:-default}}) is left as
  * it is, so bash still expands its own variables in {@code run:} scripts; a dotted one with an unknown namespace
  * ({@code ${param.x}}) is an error, as bash would reject it anyway.
@@ -57,7 +58,13 @@ public final class Macros {
         record Ctx(String key) implements Macro {}
 
         record Env(String name) implements Macro {}
+
+        /** {@code ${REPLICA}} or {@code ${SEED}} of a sweep instance with replicas. */
+        record Point(String name) implements Macro {}
     }
+
+    /** The macros a sweep instance with replicas resolves ({@code ${REPLICA}}, {@code ${SEED}}). */
+    public static final List<String> POINT_MACROS = List.of("REPLICA", "SEED");
 
     /** A piece of parsed text: literal text or a macro. */
     sealed interface Part {
@@ -197,6 +204,9 @@ public final class Macros {
             case "RUN_ID" -> {
                 return new Macro.RunIdRef();
             }
+            case "REPLICA", "SEED" -> {
+                return new Macro.Point(body);
+            }
             default -> {}
         }
         if (body.startsWith("RANDOM:")) {
@@ -261,6 +271,15 @@ public final class Macros {
                             ref,
                             "the run's context has no key '" + ctx.key() + "'",
                             scope.context().keySet());
+                }
+                yield v;
+            }
+            case Macro.Point point -> {
+                String v = scope.point().get(point.name());
+                if (v == null) {
+                    throw new MacroException(
+                            "cannot resolve " + ref.source() + ": only instances of a sweep with replicas have it",
+                            ref.offset());
                 }
                 yield v;
             }

@@ -2,6 +2,7 @@ package io.gyre.core;
 
 import io.gyre.api.Flow;
 import io.gyre.api.GyreException;
+import io.gyre.api.SweepPoint;
 import io.gyre.api.TaskId;
 import io.gyre.api.TaskSpec;
 import java.util.ArrayList;
@@ -96,6 +97,28 @@ public final class Plan {
             throw new InvalidFlowException(problems);
         }
         return new Plan(flow, tasks, index, needStart, e == needs.length ? needs : Arrays.copyOf(needs, e));
+    }
+
+    private boolean isSwept(TaskId base) {
+        for (TaskSpec t : tasks) {
+            SweepPoint p = t.point();
+            if (p != null && p.sweep().task().equals(base)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Marks the instances of the swept task {@code base} and pushes them; returns the new stack top. */
+    private int addInstances(TaskId base, BitSet keep, int[] stack, int top) {
+        for (int i = 0; i < tasks.length; i++) {
+            SweepPoint p = tasks[i].point();
+            if (p != null && p.sweep().task().equals(base) && !keep.get(i)) {
+                keep.set(i);
+                stack[top++] = i;
+            }
+        }
+        return top;
     }
 
     private int computeLevels() {
@@ -216,6 +239,10 @@ public final class Plan {
         int top = 0;
         for (TaskId t : targets) {
             Integer i = index.get(t);
+            if (i == null && isSwept(t)) { // a swept task's base id: all its instances
+                top = addInstances(t, keep, stack, top);
+                continue;
+            }
             if (i == null) {
                 problems.add(Problem.unlocated(
                         "--target '" + t + "' is not a task of flow '" + flow.name() + "'",

@@ -3,6 +3,9 @@ package io.gyre.core;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.gyre.api.Action;
 import io.gyre.api.GyreException;
+import io.gyre.api.Sweep;
+import io.gyre.api.SweepPoint;
+import io.gyre.api.TaskId;
 import io.gyre.api.TaskSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,6 +55,9 @@ public enum PlanFormat {
                 .append(": ")
                 .append(plan.summary())
                 .append('\n');
+        for (String summary : sweepSummaries(plan)) {
+            out.append(summary).append('\n');
+        }
         List<List<Integer>> levels = byLevel(plan);
         for (int l = 0; l < levels.size(); l++) {
             out.append("level ").append(l).append(":\n");
@@ -59,9 +65,7 @@ public enum PlanFormat {
                 TaskSpec t = plan.task(i);
                 out.append("  ").append(t.id());
                 if (!t.needs().isEmpty()) {
-                    out.append("  <- ")
-                            .append(String.join(
-                                    ", ", t.needs().stream().map(n -> n.value()).toList()));
+                    out.append("  <- ").append(needs(t.needs()));
                 }
                 if (t.when() != io.gyre.api.Trigger.SUCCESS) {
                     out.append("  [when: ").append(t.when().wireName()).append(']');
@@ -70,6 +74,48 @@ public enum PlanFormat {
             }
         }
         return out.toString();
+    }
+
+    /** At most {@link #SHOWN_NEEDS} needs; a fan-in over a large sweep would otherwise be one enormous line. */
+    private static final int SHOWN_NEEDS = 8;
+
+    private static String needs(List<TaskId> needs) {
+        if (needs.size() <= SHOWN_NEEDS) {
+            return String.join(", ", needs.stream().map(TaskId::value).toList());
+        }
+        return String.join(
+                        ", ",
+                        needs.subList(0, SHOWN_NEEDS).stream()
+                                .map(TaskId::value)
+                                .toList())
+                + ", ... (" + needs.size() + " in all)";
+    }
+
+    /** {@code train: 8 points x 3 replicas = 24 tasks}, one line per swept task, in plan order. */
+    static List<String> sweepSummaries(Plan plan) {
+        Map<Sweep, Integer> present = new LinkedHashMap<>();
+        for (int i = 0; i < plan.size(); i++) {
+            SweepPoint p = plan.task(i).point();
+            if (p != null) {
+                present.merge(p.sweep(), 1, Integer::sum);
+            }
+        }
+        List<String> lines = new ArrayList<>();
+        present.forEach((sweep, n) -> {
+            StringBuilder line = new StringBuilder(sweep.task().value())
+                    .append(": ")
+                    .append(sweep.points())
+                    .append(sweep.points() == 1 ? " point" : " points");
+            if (sweep.replicas() > 0) {
+                line.append(" x ").append(sweep.replicas()).append(sweep.replicas() == 1 ? " replica" : " replicas");
+            }
+            line.append(" = ").append(sweep.instances()).append(" tasks");
+            if (n != sweep.instances()) {
+                line.append(" (").append(n).append(" planned)");
+            }
+            lines.add(line.toString());
+        });
+        return lines;
     }
 
     private static String json(Plan plan) {
@@ -100,6 +146,19 @@ public enum PlanFormat {
                     });
             if (!t.description().isEmpty()) {
                 m.put("description", t.description());
+            }
+            SweepPoint p = t.point();
+            if (p != null) {
+                Map<String, Object> sweep = new LinkedHashMap<>();
+                sweep.put("task", p.sweep().task().value());
+                sweep.put("number", p.number());
+                sweep.put("hash", p.hash());
+                sweep.put("values", p.asMap());
+                if (p.sweep().replicas() > 0) {
+                    sweep.put("replica", p.replica());
+                    sweep.put("seed", p.seed());
+                }
+                m.put("sweep", sweep);
             }
             tasks.add(m);
         }

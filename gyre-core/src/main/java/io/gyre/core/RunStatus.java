@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A run's state read from its directory: the run and every task of its plan, in plan order (tasks that have
- * not been touched yet are pending). This is what {@code gyre status --output json} prints.
+ * not been touched yet are pending), and a summary of each swept task. This is what {@code gyre status --output json} prints.
  */
 public record RunStatus(
         String id,
@@ -21,7 +21,13 @@ public record RunStatus(
         String createdAt,
         @Nullable String endedAt,
         Map<String, Integer> countsByState,
-        List<TaskStatus> tasks) {
+        List<TaskStatus> tasks,
+        List<SweepStatus> sweeps) {
+    public RunStatus {
+        tasks = List.copyOf(tasks);
+        sweeps = List.copyOf(sweeps);
+    }
+
     public static RunStatus of(RunDirectory dir) {
         RunInfo info = dir.readRun();
         Map<String, TaskStatus> known = new HashMap<>();
@@ -41,7 +47,9 @@ public record RunStatus(
             tasks.add(s);
             counts.merge(s.state(), 1, Integer::sum);
         }
-        return new RunStatus(info.id(), info.flow(), info.state(), info.createdAt(), info.endedAt(), counts, tasks);
+        List<SweepStatus> sweeps = SweepStatus.of(plan, tasks, dir::stderr);
+        return new RunStatus(
+                info.id(), info.flow(), info.state(), info.createdAt(), info.endedAt(), counts, tasks, sweeps);
     }
 
     /** {@code 3 succeeded, 1 failed, 1 skipped}. */
