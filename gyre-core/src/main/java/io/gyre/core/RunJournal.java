@@ -14,24 +14,29 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Writes a run's events into its run directory, off the engine's hot path: {@code events.jsonl} (one JSON object
  * per line, in sequence order), each touched task's {@code status.json} and {@code run.json}.
  *
- * <p>Events are queued by the appending thread and written in batches by one writer thread; status files are
- * written once per batch per task with the task's latest state, so a burst of transitions costs one write.
+ * <p>Events are queued by the appending thread and written by one writer thread in batches gathered over
+ * {@link #WINDOW}; status files are written once per batch per task with the task's latest state, so a burst
+ * of transitions costs one write. A live reader sees the directory at most one window behind the run.
  */
 public final class RunJournal implements EventListener, AutoCloseable {
     private static final Event STOP = Event.of(
             io.gyre.api.RunId.of("stop"), java.time.Instant.EPOCH, io.gyre.api.EventKind.RUN_STARTED, null, Map.of());
     private static final JsonFactory JSON = new JsonFactory();
+    /** How long the writer gathers events before writing them (what a live reader may lag behind). */
+    private static final Duration WINDOW = Duration.ofMillis(100);
 
     private final RunDirectory dir;
     private final StateStore store;
@@ -74,8 +79,7 @@ public final class RunJournal implements EventListener, AutoCloseable {
         boolean stop = false;
         try {
             while (!stop) {
-                batch.add(queue.take());
-                queue.drainTo(batch, 8192);
+                collect(batch);
                 boolean runChanged = false;
                 for (Event e : batch) {
                     if (e == STOP) {
@@ -104,6 +108,32 @@ public final class RunJournal implements EventListener, AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
             failure = e;
+        }
+    }
+
+    /**
+     * Takes the next event and whatever else arrives within {@link #WINDOW}: a task that starts and ends inside
+     * one window costs one status write instead of three, and the events file is written once per window.
+     */
+    private void collect(List<Event> batch) throws InterruptedException {
+        Event first = queue.take();
+        batch.add(first);
+        long deadline = System.nanoTime() + WINDOW.toNanos();
+        Event next = first;
+        while (next != STOP && batch.size() < 65_536) {
+            queue.drainTo(batch, 8192);
+            if (batch.getLast() == STOP) {
+                return;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            next = queue.poll(left, TimeUnit.NANOSECONDS);
+            if (next == null) {
+                return;
+            }
+            batch.add(next);
         }
     }
 
