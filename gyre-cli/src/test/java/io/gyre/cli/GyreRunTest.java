@@ -159,8 +159,9 @@ class GyreRunTest {
         assertThat(run(flow, "-p", "m=1").err()).contains("unknown param 'm'");
         assertThat(run(flow, "--target", "nope").err()).contains("--target 'nope'");
         assertThat(run(flow, "--parallel", "0").exit()).isEqualTo(2);
-        assertThat(Cli.run("run", tmp.resolve("missing.yaml").toString()).exit())
-                .isEqualTo(2);
+        Cli missing = Cli.run("run", tmp.resolve("missing.yaml").toString());
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err()).contains("missing.yaml does not exist").doesNotContain("Exception");
         assertThat(Cli.run("run", "--bogus").err()).contains("Unknown option");
         assertThat(Cli.children(runs())).isEmpty();
     }

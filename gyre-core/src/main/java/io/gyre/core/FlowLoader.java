@@ -153,11 +153,20 @@ public final class FlowLoader {
 
     /** Like {@link #load}, also returning warnings (problems that do not stop the flow), in file order. */
     public static Loaded loadWithWarnings(Path file) {
+        if (!Files.exists(file)) {
+            throw new GyreException(
+                    "flow file " + file + " does not exist (check the path; examples are in examples/)");
+        }
+        if (Files.isDirectory(file)) {
+            throw new GyreException(file + " is a directory; pass a flow file such as " + file.resolve("flow.yaml"));
+        }
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new GyreException("flow file " + file + " is not UTF-8 text", e);
         } catch (IOException e) {
-            throw new GyreException("cannot read flow file " + file + ": " + e, e);
+            throw new GyreException("cannot read flow file " + file + ": " + e.getMessage(), e);
         }
         return parseWithWarnings(text, file.toString());
     }
