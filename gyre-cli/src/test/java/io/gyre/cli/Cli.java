@@ -18,6 +18,36 @@ record Cli(int exit, String out, String err) {
         return new Cli(code, out.toString(), err.toString());
     }
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** {@code gyre run FLOW --runs-dir RUNS --progress PROGRESS EXTRA...}. */
+    static Cli runFlow(Path flow, Path runs, String progress, String... extra) {
+        List<String> args =
+                new ArrayList<>(List.of("run", flow.toString(), "--runs-dir", runs.toString(), "--progress", progress));
+        args.addAll(List.of(extra));
+        return run(args.toArray(String[]::new));
+    }
+
+    /** {@code gyre status RUN_DIR --output json}, parsed; fails the test if the command fails. */
+    static com.fasterxml.jackson.databind.JsonNode status(Path runDir) throws IOException {
+        Cli s = run("status", runDir.toString(), "--output", "json");
+        if (s.exit() != 0) {
+            throw new AssertionError("gyre status failed: " + s.err());
+        }
+        return JSON.readTree(s.out());
+    }
+
+    /** One task's entry in a status document. */
+    static com.fasterxml.jackson.databind.JsonNode task(com.fasterxml.jackson.databind.JsonNode status, String id) {
+        for (com.fasterxml.jackson.databind.JsonNode t : status.get("tasks")) {
+            if (t.get("id").asText().equals(id)) {
+                return t;
+            }
+        }
+        throw new AssertionError("no task " + id + " in " + status);
+    }
+
     /** The run directory printed as the last line of {@code gyre run}. */
     Path runDir() {
         String[] lines = out.strip().split("\n");

@@ -23,25 +23,15 @@ class GyreRunTest {
     }
 
     private Cli run(Path flow, String... extra) {
-        List<String> args = new ArrayList<>(
-                List.of("run", flow.toString(), "--runs-dir", runs().toString(), "--progress", "plain"));
-        args.addAll(List.of(extra));
-        return Cli.run(args.toArray(String[]::new));
+        return Cli.runFlow(flow, runs(), "plain", extra);
     }
 
-    private JsonNode status(Path runDir) throws Exception {
-        Cli s = Cli.run("status", runDir.toString(), "--output", "json");
-        assertThat(s.exit()).as(s.err()).isZero();
-        return JSON.readTree(s.out());
+    private static JsonNode status(Path runDir) throws Exception {
+        return Cli.status(runDir);
     }
 
     private static JsonNode task(JsonNode status, String id) {
-        for (JsonNode t : status.get("tasks")) {
-            if (t.get("id").asText().equals(id)) {
-                return t;
-            }
-        }
-        throw new AssertionError("no task " + id + " in " + status);
+        return Cli.task(status, id);
     }
 
     @Test

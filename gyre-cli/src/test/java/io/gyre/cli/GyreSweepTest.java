@@ -19,20 +19,15 @@ class GyreSweepTest {
     Path tmp;
 
     private Cli run(Path flow, String... extra) {
-        List<String> args = new ArrayList<>(List.of(
-                "run", flow.toString(), "--runs-dir", tmp.resolve("runs").toString(), "--progress", "none"));
-        args.addAll(List.of(extra));
-        return Cli.run(args.toArray(String[]::new));
+        return Cli.runFlow(flow, tmp.resolve("runs"), "none", extra);
     }
 
     private static String stdout(Path runDir, String task) throws Exception {
         return Files.readString(runDir.resolve("tasks/" + task + "/stdout.log")).strip();
     }
 
-    private JsonNode status(Path runDir) throws Exception {
-        Cli s = Cli.run("status", runDir.toString(), "--output", "json");
-        assertThat(s.exit()).as(s.err()).isZero();
-        return JSON.readTree(s.out());
+    private static JsonNode status(Path runDir) throws Exception {
+        return Cli.status(runDir);
     }
 
     @Test
