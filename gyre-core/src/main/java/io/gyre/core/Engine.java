@@ -66,7 +66,7 @@ public final class Engine implements AutoCloseable {
         }
         this.timers = t;
         this.parallel = b.parallel;
-        this.workers = new LocalWorkers(store, b.executor, this::prepare, List.of(), timers, this::pump);
+        this.workers = new LocalWorkers(store, b.executor, this::prepare, List.of(), timers, b.leaseTtl, this::pump);
         this.reaper = new LeaseReaper(store, clock, timers, Duration.ofSeconds(1), this::pump);
     }
 
@@ -174,6 +174,7 @@ public final class Engine implements AutoCloseable {
         private RandomGenerator random = new SplittableRandom();
         private @org.jspecify.annotations.Nullable ScheduledExecutorService timers;
         private int parallel = Runtime.getRuntime().availableProcessors();
+        private Duration leaseTtl = LocalWorkers.LEASE_TTL;
 
         private Builder() {}
 
@@ -209,6 +210,15 @@ public final class Engine implements AutoCloseable {
                 throw new io.gyre.api.GyreException("--parallel must be at least 1, not " + n);
             }
             this.parallel = n;
+            return this;
+        }
+
+        /**
+         * How long a claimed attempt's lease lasts without a heartbeat (default 30 s); workers renew every third
+         * of it, and the reaper hands an attempt whose lease expired to another worker.
+         */
+        public Builder leaseTtl(Duration ttl) {
+            this.leaseTtl = ttl;
             return this;
         }
 

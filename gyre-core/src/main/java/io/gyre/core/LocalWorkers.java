@@ -3,6 +3,7 @@ package io.gyre.core;
 import io.gyre.api.Cancellation;
 import io.gyre.api.Executor;
 import io.gyre.api.Failure;
+import io.gyre.api.GyreException;
 import io.gyre.api.Lease;
 import io.gyre.api.QueueName;
 import io.gyre.api.RunId;
@@ -27,8 +28,9 @@ import java.util.function.Consumer;
  * tells the run's driver, which usually advances the graph on this same thread.
  */
 final class LocalWorkers implements AutoCloseable {
+    /** The default lease length; workers renew leases three times per length. */
     static final Duration LEASE_TTL = Duration.ofSeconds(30);
-    private static final Duration HEARTBEAT_EVERY = Duration.ofSeconds(10);
+
     private static final Duration CLAIM_WAIT = Duration.ofMillis(250);
 
     private final StateStore store;
@@ -39,6 +41,7 @@ final class LocalWorkers implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final Map<Lease, Attempt> running = new ConcurrentHashMap<>();
     private final AttemptTimer timeouts;
+    private final Duration leaseTtl;
     private final ScheduledFuture<?> beats;
     private volatile boolean stopping;
 
@@ -48,7 +51,12 @@ final class LocalWorkers implements AutoCloseable {
             AttemptSetup setup,
             List<QueueName> queues,
             ScheduledExecutorService timers,
+            Duration leaseTtl,
             Consumer<RunId> committed) {
+        if (leaseTtl.toMillis() < 3) {
+            throw new GyreException("the lease TTL must be at least 3 ms, not " + leaseTtl);
+        }
+        this.leaseTtl = leaseTtl;
         this.store = store;
         this.executor = executor;
         this.setup = setup;
@@ -56,7 +64,7 @@ final class LocalWorkers implements AutoCloseable {
         this.committed = committed;
         this.timeouts = new AttemptTimer(timers);
         this.beats = timers.scheduleWithFixedDelay(
-                this::heartbeat, HEARTBEAT_EVERY.toMillis(), HEARTBEAT_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+                this::heartbeat, leaseTtl.toMillis() / 3, leaseTtl.toMillis() / 3, TimeUnit.MILLISECONDS);
     }
 
     /** Sets the queues the slots claim from, in preference order. */
@@ -88,7 +96,7 @@ final class LocalWorkers implements AutoCloseable {
 
     private void loop(WorkerId id) {
         while (!stopping) {
-            store.claim(id, queues, LEASE_TTL, CLAIM_WAIT).ifPresent(this::runAttempt);
+            store.claim(id, queues, leaseTtl, CLAIM_WAIT).ifPresent(this::runAttempt);
         }
     }
 
@@ -119,7 +127,7 @@ final class LocalWorkers implements AutoCloseable {
     private void heartbeat() {
         for (Attempt a : running.values()) {
             try {
-                a.lease = store.heartbeat(a.lease, LEASE_TTL);
+                a.lease = store.heartbeat(a.lease, leaseTtl);
             } catch (StaleLeaseException lost) {
                 // Nothing to do here: the commit will be refused, and the reaped attempt runs elsewhere.
             } catch (RuntimeException e) {
