@@ -9,6 +9,8 @@ public enum EventKind {
     RUN_SUCCEEDED,
     RUN_FAILED,
     RUN_CANCELLED,
+    /** A failed, skipped or cancelled task was reset to pending by a resume. */
+    TASK_RESUMED,
     TASK_READY,
     TASK_STARTED,
     TASK_OUTPUT,

@@ -4,6 +4,7 @@ import io.gyre.api.GyreException;
 import io.gyre.core.InvalidFlowException;
 import io.gyre.core.InvalidInputException;
 import io.gyre.core.Problem;
+import io.gyre.core.RunAbortedException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -53,6 +54,14 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
                 }
                 err.println("nothing was started.");
                 return ExitCodes.INVALID;
+            }
+            case RunAbortedException aborted -> {
+                err.println("gyre: internal error: " + aborted.getMessage());
+                err.println(
+                        "gyre: the run directory is consistent up to the last event; 'gyre run --resume' continues it."
+                                + " Please report this with the trace below.");
+                aborted.printStackTrace(err);
+                return ExitCodes.INTERNAL;
             }
             case GyreException user -> {
                 err.println("gyre: " + user.getMessage());

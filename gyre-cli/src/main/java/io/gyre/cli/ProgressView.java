@@ -111,6 +111,7 @@ final class ProgressView implements EventListener, AutoCloseable {
         }
         TaskState s = switch (e.kind()) {
             case TASK_READY, TASK_LEASE_EXPIRED -> TaskState.READY;
+            case TASK_RESUMED -> TaskState.PENDING;
             case TASK_STARTED -> TaskState.RUNNING;
             case TASK_SUCCEEDED -> TaskState.SUCCEEDED;
             case TASK_FAILED -> TaskState.FAILED;
@@ -176,7 +177,7 @@ final class ProgressView implements EventListener, AutoCloseable {
         err.flush();
     }
 
-    void finish(RunRecord last) {
+    synchronized void finish(RunRecord last) {
         stop();
         if (mode == Mode.NONE) {
             return;
@@ -213,6 +214,9 @@ final class ProgressView implements EventListener, AutoCloseable {
             return String.format(Locale.ROOT, "%.1fs", ms / 1000.0);
         }
         long s = d.toSeconds();
+        if (s < 60) {
+            return s + "s";
+        }
         return s < 3600
                 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60)
                 : String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60);

@@ -96,6 +96,17 @@ final class RunCommand implements Callable<Integer> {
         InstantSource clock = InstantSource.system();
         SplittableRandom random = new SplittableRandom();
         ProgressView view = ProgressView.create(progress, err, clock);
+        // Installed before the run exists: a Ctrl-C during start-up cancels the run as soon as it is there.
+        java.util.concurrent.atomic.AtomicReference<LocalRun> current =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        Signals.onInterrupt(() -> {
+            interrupted.set(true);
+            LocalRun live = current.get();
+            if (live != null) {
+                live.handle().cancel("interrupted");
+            }
+        });
         LocalRun run;
         if (resumeDir != null) {
             if (!params.isEmpty() || !sets.isEmpty() || !targets.isEmpty()) {
@@ -117,7 +128,10 @@ final class RunCommand implements Callable<Integer> {
         try (run;
                 view) {
             view.begin(run);
-            Signals.onInterrupt(() -> run.handle().cancel("interrupted"));
+            current.set(run);
+            if (interrupted.get()) {
+                run.handle().cancel("interrupted");
+            }
             RunRecord last = run.await();
             view.finish(last);
             out.println(run.directory().path());

@@ -26,12 +26,21 @@ class GyreProcessIT {
     Path tmp;
 
     private Process start(String... args) throws IOException {
+        return start(false, args);
+    }
+
+    /** Starts the packaged CLI; with {@code ownGroup} in a new session, as a terminal's foreground job is. */
+    private Process start(boolean ownGroup, String... args) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         Path jar = Path.of("target", "gyre-cli.jar").toAbsolutePath();
         assertThat(jar)
                 .as("run 'mvn package' first: the IT runs the packaged CLI")
                 .isRegularFile();
-        List<String> cmd = new ArrayList<>(List.of(java, "-jar", jar.toString()));
+        List<String> cmd = new ArrayList<>();
+        if (ownGroup) {
+            cmd.add("setsid");
+        }
+        cmd.addAll(List.of(java, "-jar", jar.toString()));
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd)
                 .directory(tmp.toFile())
@@ -105,6 +114,77 @@ class GyreProcessIT {
         assertThat(Files.readString(tmp.resolve("err.txt")))
                 .contains("cancelling")
                 .doesNotContain("Exception");
+    }
+
+    @Test
+    void ctrlCOnATerminalReachesTheTasksTooAndTheRunStillEndsCancelled() throws Exception {
+        Cli.write(tmp, "long.yaml", """
+                name: long
+                tasks:
+                  sleeper:
+                    retries: 3
+                    run: |
+                      echo started > started.txt
+                      sleep 120
+                  after:
+                    needs: sleeper
+                    run: echo never
+                  cleanup:
+                    needs: sleeper
+                    when: always
+                    run: echo cleaned
+                """);
+        Process gyre = start(true, "run", "long.yaml", "--progress", "plain");
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> Files.isDirectory(tmp.resolve("runs"))
+                        && Cli.children(tmp.resolve("runs")).size() == 1
+                        && Files.exists(Cli.children(tmp.resolve("runs"))
+                                .getFirst()
+                                .resolve("tasks/sleeper/outputs/started.txt")));
+        // The whole process group gets SIGINT, as when a user presses Ctrl-C: gyre and the task's bash alike.
+        Process kill = new ProcessBuilder("kill", "-INT", "--", "-" + gyre.pid())
+                .inheritIO()
+                .start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(gyre.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(gyre.exitValue()).isEqualTo(130);
+        Path run = onlyRun();
+        assertThat(status(run, "sleeper").get("state").asText()).isEqualTo("cancelled");
+        assertThat(status(run, "sleeper").get("attempts").asInt())
+                .as("no retry during a cancellation")
+                .isEqualTo(1);
+        assertThat(status(run, "after").get("state").asText()).isEqualTo("cancelled");
+        assertThat(JSON.readTree(run.resolve("run.json").toFile()).get("state").asText())
+                .isEqualTo("cancelled");
+    }
+
+    @Test
+    void resumingARunThatAnotherProcessIsDrivingIsRefused() throws Exception {
+        Cli.write(tmp, "slow.yaml", """
+                name: slow
+                tasks:
+                  wait: {run: "echo started > started.txt; sleep 120"}
+                """);
+        Process gyre = start("run", "slow.yaml", "--progress", "none");
+        try {
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> Files.isDirectory(tmp.resolve("runs"))
+                            && Cli.children(tmp.resolve("runs")).size() == 1
+                            && Files.exists(Cli.children(tmp.resolve("runs"))
+                                    .getFirst()
+                                    .resolve("tasks/wait/outputs/started.txt")));
+            Path run = onlyRun();
+            Cli resume = Cli.run("run", "--resume", run.toString());
+            assertThat(resume.exit()).isEqualTo(2);
+            assertThat(resume.err()).contains("being driven by another gyre process");
+            List<String> kinds = Files.readAllLines(run.resolve("events.jsonl"));
+            assertThat(kinds).noneMatch(l -> l.contains("run_resumed"));
+        } finally {
+            gyre.toHandle().destroy();
+            gyre.waitFor(30, TimeUnit.SECONDS);
+        }
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.gyre.api.RunRecord;
 import io.gyre.api.RunState;
 import io.gyre.api.TaskId;
 import io.gyre.api.TaskRecord;
+import io.gyre.api.TaskState;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,9 +33,16 @@ public final class LocalRun implements AutoCloseable {
     private final RunJournal journal;
     private final RunHandle handle;
     private final Stores.InMemoryStore store;
+    private final RunDirectory.Lock lock;
 
     private LocalRun(
-            RunDirectory directory, Engine engine, RunJournal journal, RunHandle handle, Stores.InMemoryStore store) {
+            RunDirectory directory,
+            Engine engine,
+            RunJournal journal,
+            RunHandle handle,
+            Stores.InMemoryStore store,
+            RunDirectory.Lock lock) {
+        this.lock = lock;
         this.directory = directory;
         this.engine = engine;
         this.journal = journal;
@@ -166,10 +174,11 @@ public final class LocalRun implements AutoCloseable {
             RunInfo info,
             long seqOffset,
             List<EventListener> listeners) {
+        RunDirectory.Lock lock = dir.lock();
         RunJournal journal = new RunJournal(dir, store, info, seqOffset);
         store.subscribe(spec.id(), journal);
         listeners.forEach(l -> store.subscribe(spec.id(), l));
-        return new LocalRun(dir, engine, journal, engine.resume(spec), store);
+        return new LocalRun(dir, engine, journal, engine.resume(spec), store, lock);
     }
 
     /**
@@ -185,6 +194,7 @@ public final class LocalRun implements AutoCloseable {
             RandomGenerator random,
             List<EventListener> listeners) {
         RunDirectory dir = RunDirectory.open(runDir);
+        dir.lock().close(); // fail early, before reading anything, when another process drives this run
         RunInfo info = dir.readRun();
         if (info.state().equals(RunState.SUCCEEDED.wireName())) {
             throw new GyreException("run " + info.id() + " already succeeded; there is nothing to resume");
@@ -218,7 +228,9 @@ public final class LocalRun implements AutoCloseable {
 
     /** A task that never finished (the process died) starts over; a finished one keeps its state until resumed. */
     private static TaskRecord resumable(TaskRecord r) {
-        return r.state().isFinal() ? r : TaskRecord.pending(r.run(), r.id());
+        return r.state().isFinal()
+                ? r
+                : new TaskRecord(r.run(), r.id(), TaskState.PENDING, 0, r.attempts(), null, null, null, null, Map.of());
     }
 
     public RunHandle handle() {
@@ -243,7 +255,11 @@ public final class LocalRun implements AutoCloseable {
 
     @Override
     public void close() {
-        engine.close();
-        journal.close();
+        try {
+            engine.close();
+            journal.close();
+        } finally {
+            lock.close();
+        }
     }
 }

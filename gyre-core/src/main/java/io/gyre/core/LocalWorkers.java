@@ -40,6 +40,7 @@ final class LocalWorkers implements AutoCloseable {
     private final Consumer<RunId> committed;
     private final List<Thread> threads = new ArrayList<>();
     private final Map<Lease, Attempt> running = new ConcurrentHashMap<>();
+    private final java.util.Set<RunId> cancelledRuns = ConcurrentHashMap.newKeySet();
     private final AttemptTimer timeouts;
     private final Duration leaseTtl;
     private final ScheduledFuture<?> beats;
@@ -87,6 +88,7 @@ final class LocalWorkers implements AutoCloseable {
 
     /** Stops every running attempt of {@code run}; their outcomes arrive as cancelled. */
     void cancelRun(RunId run) {
+        cancelledRuns.add(run);
         running.forEach((lease, attempt) -> {
             if (lease.item().run().equals(run)) {
                 attempt.cancel.cancel("run cancelled");
@@ -103,6 +105,9 @@ final class LocalWorkers implements AutoCloseable {
     private void runAttempt(Lease claimed) {
         Attempt attempt = new Attempt(claimed);
         running.put(claimed, attempt);
+        if (cancelledRuns.contains(claimed.item().run())) {
+            attempt.cancel.cancel("run cancelled"); // claimed just before the run's cancellation looked
+        }
         TaskOutcome outcome;
         try {
             TaskLaunch launch = setup.prepare(claimed.item());
@@ -129,7 +134,9 @@ final class LocalWorkers implements AutoCloseable {
             try {
                 a.lease = store.heartbeat(a.lease, leaseTtl);
             } catch (StaleLeaseException lost) {
-                // Nothing to do here: the commit will be refused, and the reaped attempt runs elsewhere.
+                // The lease was reaped and the task handed to another worker: stop this copy, whose result
+                // could not commit anyway, so two copies never write the same task directory.
+                a.cancel.cancel("lease lost");
             } catch (RuntimeException e) {
                 // A store hiccup: the next beat tries again; the lease TTL is three beats long.
             }

@@ -7,6 +7,9 @@ import io.gyre.api.TaskLaunch;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -14,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -66,6 +70,55 @@ public final class RunDirectory {
 
     public Path path() {
         return dir;
+    }
+
+    /**
+     * Takes the directory's lock ({@code .lock}, an OS file lock released when the process dies), so that two
+     * gyre processes never drive one run. Throws {@link GyreException} when another process holds it.
+     */
+    public Lock lock() {
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new GyreException("cannot lock " + dir + ": " + e.getMessage(), e);
+        }
+        try {
+            FileLock lock = channel.tryLock();
+            if (lock != null) {
+                return new Lock(channel, lock);
+            }
+        } catch (OverlappingFileLockException | IOException held) {
+            // held by this process, or not lockable: the same answer as for another process
+        }
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing more to release
+        }
+        throw new GyreException("run " + dir.getFileName() + " is being driven by another gyre process right now;"
+                + " wait for it to end (gyre status " + dir + ") before resuming it");
+    }
+
+    /** The held lock of a run directory. */
+    public static final class Lock implements AutoCloseable {
+        private final FileChannel channel;
+        private final FileLock lock;
+
+        private Lock(FileChannel channel, FileLock lock) {
+            this.channel = channel;
+            this.lock = lock;
+        }
+
+        @Override
+        public void close() {
+            try {
+                lock.release();
+                channel.close();
+            } catch (IOException e) {
+                // the lock dies with the channel or the process
+            }
+        }
     }
 
     public Path taskDir(TaskId task) {

@@ -191,6 +191,7 @@ final class RunDriver {
                     || t.state() == TaskState.SKIPPED
                     || t.state() == TaskState.CANCELLED) {
                 store.updateTask(t.withState(TaskState.PENDING)); // resumed: it runs again
+                emit(EventKind.TASK_RESUMED, t.id(), Map.of("was", t.state().wireName()));
             } else if (t.state() != TaskState.PENDING) {
                 throw new GyreException(
                         "task " + t.id() + " of run " + run + " is " + t.state().wireName()
@@ -310,7 +311,14 @@ final class RunDriver {
         WorkItem item = c.item();
         TaskSpec spec = plan.task(i);
         TaskRecord cur = store.task(run, item.task());
-        if (!cancelling && c.leaseExpired() && leaseLosses[i] < LEASE_LOSS_ALLOWANCE) {
+        if (cancelling) {
+            // A Ctrl-C on a terminal reaches the task too, which then fails on its own: during a cancellation a
+            // failure ends the task cancelled (its failure kept for the record), never retried, never "failed".
+            store.updateTask(cur.ended(TaskState.CANCELLED, f.exitCode(), c.at(), f.failure(), Map.of()));
+            markFinal(i, TaskState.CANCELLED, EventKind.TASK_CANCELLED, Map.of("reason", "run cancelled"));
+            return;
+        }
+        if (c.leaseExpired() && leaseLosses[i] < LEASE_LOSS_ALLOWANCE) {
             leaseLosses[i]++;
             store.updateTask(cur.withState(TaskState.READY));
             emit(EventKind.TASK_LEASE_EXPIRED, item.task(), Map.of("attempt", Integer.toString(item.attempt())));
@@ -445,7 +453,9 @@ final class RunDriver {
             switch (cur.state()) {
                 case PENDING, READY, RETRY_WAIT -> {
                     try {
-                        store.updateTask(cur.ended(TaskState.CANCELLED, null, clock.instant(), null, Map.of()));
+                        // A task waiting to retry keeps its last attempt's exit code and failure.
+                        store.updateTask(cur.ended(
+                                TaskState.CANCELLED, cur.exitCode(), clock.instant(), cur.failure(), Map.of()));
                     } catch (VersionConflictException raced) {
                         continue; // a worker claimed it meanwhile
                     }

@@ -35,9 +35,9 @@ public final class RunHandle {
         driver.cancel(reason);
     }
 
-    private GyreException stopped(ExecutionException e) {
+    private RunAbortedException stopped(ExecutionException e) {
         Throwable cause = e.getCause() == null ? e : e.getCause();
-        return new GyreException("run " + id() + " stopped: " + cause.getMessage(), cause);
+        return new RunAbortedException("run " + id() + " stopped: " + cause, cause);
     }
 
     /** Waits for the run to end and returns its final record. */
