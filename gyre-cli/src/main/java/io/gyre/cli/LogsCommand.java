@@ -13,7 +13,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "logs", description = "Prints a task's output (stdout by default) from a run directory.")
+@Command(
+        mixinStandardHelpOptions = true,
+        name = "logs",
+        description = "Prints a task's output (stdout by default) from a run directory.")
 final class LogsCommand implements Callable<Integer> {
     @SuppressWarnings("NullAway.Init") // injected by picocli before call()
     @picocli.CommandLine.Spec

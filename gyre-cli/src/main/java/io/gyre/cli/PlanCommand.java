@@ -1,14 +1,11 @@
 package io.gyre.cli;
 
 import io.gyre.api.Flow;
-import io.gyre.api.TaskId;
 import io.gyre.core.FlowLoader;
 import io.gyre.core.Params;
 import io.gyre.core.Plan;
 import io.gyre.core.PlanFormat;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -18,6 +15,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(
+        mixinStandardHelpOptions = true,
         name = "plan",
         description = "Shows the graph a flow would run (tasks, dependencies, levels) without running it.")
 final class PlanCommand implements Callable<Integer> {
@@ -32,17 +30,8 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "text|json|mermaid|dot", description = "Output format (default: text).")
     String format = "text";
 
-    @Option(
-            names = {"-p", "--param"},
-            paramLabel = "NAME=VALUE",
-            description = "Sets a flow parameter (checked like gyre run).")
-    List<String> params = new ArrayList<>();
-
-    @Option(
-            names = "--target",
-            paramLabel = "TASK",
-            description = "Plans only this task and what it needs (repeatable).")
-    List<String> targets = new ArrayList<>();
+    @picocli.CommandLine.Mixin
+    FlowSelection selection = new FlowSelection();
 
     @Override
     public Integer call() {
@@ -52,11 +41,10 @@ final class PlanCommand implements Callable<Integer> {
         read.warnings().forEach(err::println);
         err.flush();
         Flow loaded = read.flow();
-        Params.bind(loaded, Params.parseAssignments(params, "-p"));
+        Params.bind(loaded, selection.parameters());
         Plan plan = Plan.of(loaded);
-        if (!targets.isEmpty()) {
-            List<TaskId> t = targets.stream().map(TaskIds::parse).toList();
-            plan = plan.closure(t);
+        if (!selection.targets.isEmpty()) {
+            plan = plan.closure(selection.targetIds());
         }
         java.io.PrintWriter out = spec.commandLine().getOut();
         out.print(f.render(plan));

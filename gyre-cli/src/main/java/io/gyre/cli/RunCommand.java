@@ -22,6 +22,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(
+        mixinStandardHelpOptions = true,
         name = "run",
         description = {
             "Runs a flow in this process into a run directory (runs/<run-id>/), or resumes one.",
@@ -36,23 +37,14 @@ final class RunCommand implements Callable<Integer> {
     @Nullable
     Path flow;
 
-    @Option(
-            names = {"-p", "--param"},
-            paramLabel = "NAME=VALUE",
-            description = "Sets a flow parameter (repeatable).")
-    List<String> params = new ArrayList<>();
+    @picocli.CommandLine.Mixin
+    FlowSelection selection = new FlowSelection();
 
     @Option(
             names = "--set",
             paramLabel = "KEY=VALUE",
             description = "Overrides a context entry for every task (repeatable).")
     List<String> sets = new ArrayList<>();
-
-    @Option(
-            names = "--target",
-            paramLabel = "TASK",
-            description = "Runs only this task and what it needs (repeatable).")
-    List<String> targets = new ArrayList<>();
 
     @Option(
             names = "--parallel",
@@ -109,16 +101,16 @@ final class RunCommand implements Callable<Integer> {
         });
         LocalRun run;
         if (resumeDir != null) {
-            if (!params.isEmpty() || !sets.isEmpty() || !targets.isEmpty()) {
+            if (!selection.isEmpty() || !sets.isEmpty()) {
                 throw new InvalidInputException(List.of("--resume keeps the run's parameters, overrides and targets; "
                         + "drop -p, --set and --target"));
             }
             run = LocalRun.resume(
                     resumeDir, parallel, Executors.localProcess(), System.getenv(), clock, random, List.of(view));
         } else {
-            Map<String, String> p = Params.parseAssignments(params, "-p");
+            Map<String, String> p = selection.parameters();
             Map<String, String> s = Params.parseAssignments(sets, "--set");
-            List<TaskId> t = targets.stream().map(TaskIds::parse).toList();
+            List<TaskId> t = selection.targetIds();
             LocalRun.Prepared prepared =
                     LocalRun.prepare(flowFile, new LocalRun.Options(p, s, t, parallel), System.getenv(), clock, random);
             prepared.warnings().forEach(err::println);

@@ -23,7 +23,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "status", description = "Shows a run's state and every task's state, attempts, exit code and times.")
+@Command(
+        mixinStandardHelpOptions = true,
+        name = "status",
+        description = "Shows a run's state and every task's state, attempts, exit code and times.")
 final class StatusCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)

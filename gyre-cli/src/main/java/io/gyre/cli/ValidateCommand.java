@@ -13,6 +13,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(
+        mixinStandardHelpOptions = true,
         name = "validate",
         description = "Checks flow files without running them; reports every problem with file:line:col.")
 final class ValidateCommand implements Callable<Integer> {

@@ -288,6 +288,16 @@ class GyreRunTest {
     }
 
     @Test
+    void everyCommandHasHelp() {
+        for (String command : List.of("run", "validate", "plan", "status", "logs")) {
+            Cli help = Cli.run(command, "--help");
+            assertThat(help.exit()).as(command).isZero();
+            assertThat(help.out()).as(command).contains("Usage: gyre " + command);
+        }
+        assertThat(Cli.run("--help").out()).contains("run", "validate", "plan", "status", "logs");
+    }
+
+    @Test
     void statusAndLogsExplainBadRunDirectories() {
         Cli s = Cli.run("status", tmp.toString());
         assertThat(s.exit()).isEqualTo(2);
