@@ -2,7 +2,7 @@
 # Installs the Debian packages the tests use (only what is missing), as root via apt.
 set -euo pipefail
 need=()
-for pkg in bash procps redis-server; do
+for pkg in bash procps util-linux redis-server; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
