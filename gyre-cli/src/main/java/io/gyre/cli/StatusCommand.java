@@ -1,9 +1,5 @@
 package io.gyre.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.gyre.core.InvalidInputException;
 import io.gyre.core.RunDirectory;
 import io.gyre.core.RunStatus;
@@ -28,11 +24,6 @@ import picocli.CommandLine.Spec;
         name = "status",
         description = "Shows a run's state and every task's state, attempts, exit code and times.")
 final class StatusCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .build();
-
     @SuppressWarnings("NullAway.Init") // injected by picocli before call()
     @Spec
     CommandSpec spec;
@@ -56,7 +47,7 @@ final class StatusCommand implements Callable<Integer> {
         RunStatus status = RunStatus.of(RunDirectory.open(java.util.Objects.requireNonNull(runDir)));
         PrintWriter out = spec.commandLine().getOut();
         if (fmt.equals("json")) {
-            out.println(JSON.writeValueAsString(status));
+            out.println(status.toJson());
         } else {
             printText(status, out);
         }

@@ -52,6 +52,15 @@ public record RunStatus(
                 info.id(), info.flow(), info.state(), info.createdAt(), info.endedAt(), counts, tasks, sweeps);
     }
 
+    /** The document {@code gyre status --output json} prints (snake_case keys, as in the run directory's files). */
+    public String toJson() {
+        try {
+            return Json.MAPPER.writeValueAsString(this);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new io.gyre.api.GyreException("cannot render the status of run " + id + ": " + e.getMessage(), e);
+        }
+    }
+
     /** {@code 3 succeeded, 1 failed, 1 skipped}. */
     public String counts() {
         List<String> parts = new ArrayList<>();
