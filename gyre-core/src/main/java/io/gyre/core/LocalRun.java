@@ -129,20 +129,7 @@ public final class LocalRun implements AutoCloseable {
             InstantSource clock,
             List<EventListener> listeners) {
         RunDirectory dir = RunDirectory.create(runsDir, p.id(), p.flowText());
-        Map<String, String> renderedParams = new HashMap<>();
-        p.params().forEach((k, v) -> renderedParams.put(k, v.render()));
-        RunInfo info = new RunInfo(
-                p.id().value(),
-                p.plan().flow().name(),
-                p.source(),
-                RunState.PENDING.wireName(),
-                p.createdAt().toString(),
-                null,
-                renderedParams,
-                p.context(),
-                p.overrides(),
-                p.targets().stream().map(TaskId::value).toList(),
-                p.plan().size());
+        RunInfo info = info(p);
         RunSpec spec = new RunSpec(
                 p.id(),
                 p.plan(),
@@ -199,16 +186,10 @@ public final class LocalRun implements AutoCloseable {
         if (info.state().equals(RunState.SUCCEEDED.wireName())) {
             throw new GyreException("run " + info.id() + " already succeeded; there is nothing to resume");
         }
-        Flow flow = FlowLoader.parse(
-                dir.flowText(), dir.path().resolve(RunDirectory.FLOW).toString());
-        Plan plan = Plan.of(flow);
-        List<TaskId> targets = info.targets().stream().map(TaskId::of).toList();
-        if (!targets.isEmpty()) {
-            plan = plan.closure(targets);
-        }
-        Map<String, ParamValue> params = Params.bind(flow, info.params());
+        RunSpec spec = specOf(dir, info, environment, random);
+        Plan plan = spec.plan();
         RunId id = info.runId();
-        Instant created = Instant.parse(info.createdAt());
+        Instant created = spec.createdAt();
         Map<String, TaskStatus> statuses = new HashMap<>();
         dir.readStatuses().forEach(s -> statuses.put(s.id(), s));
         List<TaskRecord> tasks = new ArrayList<>(plan.size());
@@ -219,11 +200,47 @@ public final class LocalRun implements AutoCloseable {
         }
         RunState was = info.state().equals(RunState.CANCELLED.wireName()) ? RunState.CANCELLED : RunState.FAILED;
         Stores.InMemoryStore store = Stores.inMemory(clock);
-        store.createRun(new RunRecord(id, flow.name(), was, 0, created, null, info.context()), tasks);
-        MacroScope scope = new MacroScope(id, created, random, params, info.context(), environment);
-        RunSpec spec = new RunSpec(
-                id, plan, created, info.context(), TaskResolvers.macros(scope, info.overrides()), dir.attemptSetup());
+        store.createRun(new RunRecord(id, plan.flow().name(), was, 0, created, null, info.context()), tasks);
         return drive(dir, store, engine(store, executor, clock, parallel), spec, info, dir.lastEventSeq(), listeners);
+    }
+
+    /**
+     * Rebuilds what drives a run from its directory: the flow as submitted, its targets, its bound parameters,
+     * its resolved context and {@code --set} overrides (from {@code run.json}), so macros resolve as they would
+     * have in the submitting process.
+     */
+    static RunSpec specOf(RunDirectory dir, RunInfo info, Map<String, String> environment, RandomGenerator random) {
+        Flow flow = FlowLoader.parse(
+                dir.flowText(), dir.path().resolve(RunDirectory.FLOW).toString());
+        Plan plan = Plan.of(flow);
+        List<TaskId> targets = info.targets().stream().map(TaskId::of).toList();
+        if (!targets.isEmpty()) {
+            plan = plan.closure(targets);
+        }
+        Map<String, ParamValue> params = Params.bind(flow, info.params());
+        RunId id = info.runId();
+        Instant created = Instant.parse(info.createdAt());
+        MacroScope scope = new MacroScope(id, created, random, params, info.context(), environment);
+        return new RunSpec(
+                id, plan, created, info.context(), TaskResolvers.macros(scope, info.overrides()), dir.attemptSetup());
+    }
+
+    /** What {@code run.json} says about a prepared run before it starts. */
+    static RunInfo info(Prepared p) {
+        Map<String, String> renderedParams = new HashMap<>();
+        p.params().forEach((k, v) -> renderedParams.put(k, v.render()));
+        return new RunInfo(
+                p.id().value(),
+                p.plan().flow().name(),
+                p.source(),
+                RunState.PENDING.wireName(),
+                p.createdAt().toString(),
+                null,
+                renderedParams,
+                p.context(),
+                p.overrides(),
+                p.targets().stream().map(TaskId::value).toList(),
+                p.plan().size());
     }
 
     /** A task that never finished (the process died) starts over; a finished one keeps its state until resumed. */

@@ -33,6 +33,11 @@ final class LocalWorkers implements AutoCloseable {
 
     private static final Duration CLAIM_WAIT = Duration.ofMillis(250);
 
+    /** The outcome of an attempt a stopping worker gives back: counted like a lost lease, not like a failure. */
+    static final TaskOutcome HANDED_BACK = new TaskOutcome.Failed(
+            -1,
+            new Failure(io.gyre.api.Completion.LEASE_EXPIRED, "handed back by a stopping worker; it runs again", true));
+
     private final StateStore store;
     private final Executor executor;
     private final AttemptSetup setup;
@@ -75,8 +80,13 @@ final class LocalWorkers implements AutoCloseable {
 
     /** Starts {@code slots} worker threads. */
     void start(int slots) {
+        start("local", slots);
+    }
+
+    /** Starts {@code slots} worker threads whose leases name them {@code <name>-1}, {@code <name>-2}, ... */
+    void start(String name, int slots) {
         for (int s = 0; s < slots; s++) {
-            WorkerId id = WorkerId.of("local-" + (s + 1));
+            WorkerId id = WorkerId.of(name + "-" + (s + 1));
             Thread t = Thread.ofPlatform()
                     .name("gyre-worker-" + (s + 1))
                     .daemon(true)
@@ -98,7 +108,58 @@ final class LocalWorkers implements AutoCloseable {
 
     private void loop(WorkerId id) {
         while (!stopping) {
-            store.claim(id, queues, leaseTtl, CLAIM_WAIT).ifPresent(this::runAttempt);
+            store.claim(id, queues, leaseTtl, CLAIM_WAIT).ifPresent(lease -> {
+                if (stopping) {
+                    handBack(lease); // claimed while the pool was told to stop: it never started
+                } else {
+                    runAttempt(lease);
+                }
+            });
+        }
+    }
+
+    private void handBack(Lease lease) {
+        try {
+            store.complete(lease, HANDED_BACK);
+        } catch (StaleLeaseException lost) {
+            return;
+        }
+        committed.accept(lease.item().run());
+    }
+
+    /** Attempts running now, by the queue they were claimed from. */
+    Map<QueueName, Integer> runningByQueue() {
+        Map<QueueName, Integer> counts = new java.util.HashMap<>();
+        running.keySet().forEach(l -> counts.merge(l.item().queue(), 1, Integer::sum));
+        return counts;
+    }
+
+    /**
+     * Stops claiming and lets running attempts finish for up to {@code grace}; attempts still running then are
+     * stopped and handed back: they complete as a lost lease, so the orchestrator queues them again with the
+     * attempt counted, as if this worker had died, only sooner.
+     */
+    void drain(Duration grace) {
+        stopping = true;
+        try {
+            long deadline = System.nanoTime() + grace.toNanos();
+            for (Thread t : threads) {
+                long left = deadline - System.nanoTime();
+                if (left > 0) {
+                    t.join(Duration.ofNanos(left));
+                }
+            }
+            running.values().forEach(a -> {
+                a.handedBack = true;
+                a.cancel.cancel("worker stopping; the attempt is handed back");
+            });
+            for (Thread t : threads) {
+                t.join(Duration.ofSeconds(10));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            beats.cancel(false);
         }
     }
 
@@ -118,6 +179,9 @@ final class LocalWorkers implements AutoCloseable {
             outcome = new TaskOutcome.Failed(1, new Failure("worker", e.toString(), true));
         } finally {
             running.remove(claimed);
+        }
+        if (attempt.handedBack) {
+            outcome = HANDED_BACK;
         }
         try {
             store.complete(attempt.lease, outcome);
@@ -162,6 +226,7 @@ final class LocalWorkers implements AutoCloseable {
     private static final class Attempt {
         final Cancellation cancel = new Cancellation();
         volatile Lease lease;
+        volatile boolean handedBack;
 
         Attempt(Lease lease) {
             this.lease = lease;

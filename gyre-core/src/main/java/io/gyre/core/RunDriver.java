@@ -141,6 +141,23 @@ final class RunDriver {
         } while (missed != 0);
     }
 
+    /**
+     * Hands the driver completions someone else took from the run's inbox (an orchestrator's inbox waiter in a
+     * process without workers); they are processed in the next drain, like the ones the drain takes itself.
+     */
+    void deliver(List<Completion> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        submit(() -> {
+            for (Completion c : batch) {
+                if (!ended) {
+                    onCompletion(c);
+                }
+            }
+        });
+    }
+
     private void submit(Runnable command) {
         commands.add(command);
         pump();

@@ -52,6 +52,38 @@ public record RunStatus(
                 info.id(), info.flow(), info.state(), info.createdAt(), info.endedAt(), counts, tasks, sweeps);
     }
 
+    /**
+     * A run's state as the store holds it (the truth while it runs; the directory lags by one journal window),
+     * in plan order.
+     */
+    public static RunStatus of(
+            io.gyre.api.RunRecord run,
+            Plan plan,
+            List<io.gyre.api.TaskRecord> records,
+            java.util.function.Function<TaskId, java.nio.file.Path> stderr) {
+        Map<String, TaskStatus> known = new HashMap<>();
+        records.forEach(r -> known.put(r.id().value(), TaskStatus.of(r)));
+        List<TaskStatus> tasks = new ArrayList<>();
+        Map<String, Integer> counts = new TreeMap<>();
+        for (int i = 0; i < plan.size(); i++) {
+            String id = plan.task(i).id().value();
+            TaskStatus s = known.getOrDefault(
+                    id, new TaskStatus(id, TaskState.PENDING.wireName(), 0, null, null, null, null, null, Map.of()));
+            tasks.add(s);
+            counts.merge(s.state(), 1, Integer::sum);
+        }
+        io.gyre.api.RunId id = run.id();
+        return new RunStatus(
+                id.value(),
+                run.flow(),
+                run.state().wireName(),
+                run.createdAt().toString(),
+                run.endedAt() == null ? null : String.valueOf(run.endedAt()),
+                counts,
+                tasks,
+                SweepStatus.of(plan, tasks, stderr));
+    }
+
     /** The document {@code gyre status --output json} prints (snake_case keys, as in the run directory's files). */
     public String toJson() {
         try {

@@ -18,6 +18,11 @@ public final class Stores {
         return new InMemoryStateStore(clock);
     }
 
+    /** A cluster registry for one process (the {@code memory} store URL: orchestrator and worker in one JVM). */
+    public static io.gyre.api.ClusterRegistry inMemoryRegistry() {
+        return new InMemoryRegistry();
+    }
+
     /**
      * The combined view of an in-memory store.
      *
