@@ -13,6 +13,12 @@ import picocli.CommandLine.Command;
             PlanCommand.class,
             StatusCommand.class,
             LogsCommand.class,
+            SubmitCommand.class,
+            CancelCommand.class,
+            ServerCommand.class,
+            OrchestratorCommand.class,
+            WorkerCommand.class,
+            PoolsCommand.class,
             picocli.CommandLine.HelpCommand.class
         },
         footer = {"", "Exit codes: 0 success, 1 a task failed, 2 invalid input, 130 cancelled."})

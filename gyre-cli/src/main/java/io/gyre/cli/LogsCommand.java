@@ -16,15 +16,22 @@ import picocli.CommandLine.Parameters;
 @Command(
         mixinStandardHelpOptions = true,
         name = "logs",
-        description = "Prints a task's output (stdout by default) from a run directory.")
+        description =
+                "Prints a task's output (stdout by default) from a run directory, or of a submitted run with --store.")
 final class LogsCommand implements Callable<Integer> {
     @SuppressWarnings("NullAway.Init") // injected by picocli before call()
     @picocli.CommandLine.Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "RUN_DIR")
+    @Parameters(
+            index = "0",
+            paramLabel = "RUN_DIR|RUN_ID",
+            description = "A run directory; or, with --store or $GYRE_STORE, a submitted run's id.")
     @Nullable
-    Path runDir;
+    String run;
+
+    @picocli.CommandLine.Mixin
+    StoreOptions store = new StoreOptions();
 
     @Parameters(index = "1", paramLabel = "TASK")
     @Nullable
@@ -35,8 +42,22 @@ final class LogsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        RunDirectory dir = RunDirectory.open(java.util.Objects.requireNonNull(runDir));
+        String target = java.util.Objects.requireNonNull(run);
         TaskId id = TaskIds.parse(java.util.Objects.requireNonNull(task));
+        java.util.Map<String, String> env = System.getenv();
+        if (store.chosen(env)) {
+            java.time.InstantSource clock = java.time.InstantSource.system();
+            try (StoreConnection c = StoreConnection.open(store, env, clock, false, true);
+                    io.gyre.core.RunClient client = c.client(clock)) {
+                client.copyLog(
+                        CancelCommand.runId(target),
+                        id,
+                        stderr,
+                        spec.commandLine().getOut());
+            }
+            return ExitCodes.OK;
+        }
+        RunDirectory dir = RunDirectory.open(Path.of(target));
         if (!Files.isDirectory(dir.taskDir(id))) {
             throw new GyreException("task '" + id + "' has not run in " + dir.path() + " (see 'gyre status "
                     + dir.path() + "' for its tasks)");

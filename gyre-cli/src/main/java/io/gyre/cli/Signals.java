@@ -25,4 +25,23 @@ final class Signals {
         Signal.handle(new Signal("INT"), handler);
         Signal.handle(new Signal("TERM"), handler);
     }
+
+    /**
+     * For long-running processes (server, orchestrator, worker): the first SIGTERM or Ctrl-C counts the latch down
+     * so the process shuts down gracefully and exits 0; a second one exits at once with 130.
+     */
+    @SuppressWarnings("restriction")
+    static java.util.concurrent.CountDownLatch onStop(String what) {
+        java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+        sun.misc.SignalHandler handler = sig -> {
+            if (stop.getCount() == 0) {
+                Runtime.getRuntime().halt(ExitCodes.CANCELLED);
+            }
+            System.err.println("gyre " + what + ": stopping (signal again to exit at once)");
+            stop.countDown();
+        };
+        Signal.handle(new Signal("INT"), handler);
+        Signal.handle(new Signal("TERM"), handler);
+        return stop;
+    }
 }

@@ -1,5 +1,6 @@
 package io.gyre.cli;
 
+import io.gyre.core.ClusterRunStatus;
 import io.gyre.core.InvalidInputException;
 import io.gyre.core.RunDirectory;
 import io.gyre.core.RunStatus;
@@ -28,9 +29,15 @@ final class StatusCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "RUN_DIR", description = "A run directory, such as runs/<run-id>.")
+    @Parameters(
+            paramLabel = "RUN_DIR|RUN_ID",
+            description =
+                    "A run directory, such as runs/<run-id>; or, with --store or $GYRE_STORE, a submitted run's id.")
     @Nullable
-    Path runDir;
+    String run;
+
+    @picocli.CommandLine.Mixin
+    StoreOptions store = new StoreOptions();
 
     @Option(
             names = {"-o", "--output"},
@@ -40,12 +47,30 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String fmt = output.toLowerCase(Locale.ROOT);
-        if (!fmt.equals("text") && !fmt.equals("json")) {
-            throw new InvalidInputException(List.of("--output '" + output + "' is not one of text, json"));
-        }
-        RunStatus status = RunStatus.of(RunDirectory.open(java.util.Objects.requireNonNull(runDir)));
+        String fmt = format(output);
+        String target = java.util.Objects.requireNonNull(run);
+        java.util.Map<String, String> env = System.getenv();
         PrintWriter out = spec.commandLine().getOut();
+        if (store.chosen(env)) {
+            io.gyre.api.RunId id = CancelCommand.runId(target);
+            java.time.InstantSource clock = java.time.InstantSource.system();
+            ClusterRunStatus status;
+            try (StoreConnection c = StoreConnection.open(store, env, clock, false, true);
+                    io.gyre.core.RunClient client = c.client(clock)) {
+                status = client.status(id);
+            }
+            if (fmt.equals("json")) {
+                out.println(status.toJson());
+            } else {
+                printText(status.run(), out);
+                for (ClusterRunStatus.WaitingTask w : status.waiting()) {
+                    out.println("task " + w.task() + ": " + w.reason());
+                }
+            }
+            out.flush();
+            return ExitCodes.OK;
+        }
+        RunStatus status = RunStatus.of(RunDirectory.open(Path.of(target)));
         if (fmt.equals("json")) {
             out.println(status.toJson());
         } else {
@@ -53,6 +78,15 @@ final class StatusCommand implements Callable<Integer> {
         }
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** {@code text} or {@code json}, or an error naming the choices. */
+    static String format(String output) {
+        String fmt = output.toLowerCase(Locale.ROOT);
+        if (!fmt.equals("text") && !fmt.equals("json")) {
+            throw new InvalidInputException(List.of("--output '" + output + "' is not one of text, json"));
+        }
+        return fmt;
     }
 
     private static void printText(RunStatus s, PrintWriter out) {

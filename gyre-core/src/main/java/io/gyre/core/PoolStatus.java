@@ -22,6 +22,15 @@ public record PoolStatus(
         workers = List.copyOf(workers);
     }
 
+    /** The document {@code gyre pools --output json} prints. */
+    public static String toJson(List<PoolStatus> pools) {
+        try {
+            return Json.MAPPER.writeValueAsString(pools);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new io.gyre.api.GyreException("cannot render pools: " + e.getMessage(), e);
+        }
+    }
+
     /** {@code queue=gpu labels gpu=true}. */
     public String describe() {
         return describe(queue, labels);

@@ -45,4 +45,25 @@ public final class RedisStores {
         }
         return RedisStateStore.open(endpoint, prefix, clock);
     }
+
+    /**
+     * Connects the cluster registry (announced runs, cancel requests, live workers) kept beside the store at
+     * {@code url} under {@code prefix}; see {@link #connect(URI, String, InstantSource)} for the arguments.
+     */
+    public static io.gyre.api.ClusterRegistry registry(String url, String prefix, InstantSource clock) {
+        RedisEndpoint endpoint = RedisEndpoint.parse(url);
+        if (!PREFIX.matcher(prefix).matches()) {
+            connect(URI.create(url), prefix, clock); // reports the prefix
+        }
+        return RedisRegistry.open(endpoint, prefix, clock);
+    }
+
+    /**
+     * Checks a Redis URL without connecting; returns it as shown in messages (the password hidden).
+     *
+     * @throws GyreException saying what is wrong and how to write it
+     */
+    public static String check(String url) {
+        return RedisEndpoint.parse(url).display();
+    }
 }

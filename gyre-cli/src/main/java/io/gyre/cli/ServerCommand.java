@@ -1,0 +1,111 @@
+package io.gyre.cli;
+
+import io.gyre.core.Executors;
+import io.gyre.core.Orchestrator;
+import io.gyre.core.Worker;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+        mixinStandardHelpOptions = true,
+        name = "server",
+        description = {
+            "Runs an orchestrator and, unless --no-worker, a worker in this process until SIGTERM or Ctrl-C.",
+            "With --store embedded (the default) it starts a bundled Redis persisting under --data-dir/redis."
+        })
+final class ServerCommand implements Callable<Integer> {
+    static final Duration LEASE_TTL = Duration.ofSeconds(30);
+
+    @SuppressWarnings("NullAway.Init") // injected by picocli before call()
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    StoreOptions store = new StoreOptions();
+
+    @Mixin
+    WorkerOptions worker = new WorkerOptions();
+
+    @Option(names = "--no-worker", description = "Runs only the orchestrator: tasks run on separate gyre workers.")
+    boolean noWorker;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        return serve(spec, store, noWorker ? null : worker, true, "server");
+    }
+
+    /** Runs an orchestrator and/or a worker until a stop signal; exits 0 after a graceful stop. */
+    static int serve(
+            CommandSpec spec,
+            StoreOptions store,
+            @Nullable WorkerOptions workerOptions,
+            boolean orchestrate,
+            String what)
+            throws InterruptedException {
+        PrintWriter err = spec.commandLine().getErr();
+        Map<String, String> env = System.getenv();
+        InstantSource clock = InstantSource.system();
+        Worker.Config config = workerOptions == null
+                ? null
+                : workerOptions.config(store.dataDir(env).resolve("runs"), LEASE_TTL);
+        CountDownLatch stop = Signals.onStop(what);
+        java.util.function.Consumer<String> log = line -> {
+            synchronized (err) {
+                err.println(line);
+                err.flush();
+            }
+        };
+        try (StoreConnection c =
+                StoreConnection.open(store, env, clock, what.equals("server"), !what.equals("server"))) {
+            Orchestrator orchestrator = orchestrate
+                    ? Orchestrator.start(c.store, c.queries, c.registry, c.runsDir(), clock, env, log)
+                    : null;
+            Worker w = null;
+            try {
+                if (config != null) {
+                    Orchestrator o = orchestrator;
+                    w = Worker.start(
+                            c.store,
+                            c.registry,
+                            Executors.localProcess(),
+                            config,
+                            clock,
+                            run -> {
+                                if (o != null) {
+                                    o.pump(run);
+                                }
+                            },
+                            log);
+                }
+                log.accept("gyre " + what + ": store " + c.shown + ", data " + c.dataDir
+                        + (orchestrator == null ? "" : "; orchestrating")
+                        + (config == null
+                                ? ""
+                                : "; worker " + config.id() + " serving " + config.queues()
+                                        + (config.labels().isEmpty() ? "" : " with labels " + config.labels())
+                                        + ", " + config.slots() + " slots")
+                        + "; ready");
+                stop.await();
+            } finally {
+                if (w != null) {
+                    w.shutdown();
+                }
+                if (orchestrator != null) {
+                    orchestrator.close();
+                }
+            }
+        }
+        log.accept("gyre " + what + ": stopped");
+        return ExitCodes.OK;
+    }
+}
