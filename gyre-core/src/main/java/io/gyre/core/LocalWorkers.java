@@ -50,6 +50,7 @@ final class LocalWorkers implements AutoCloseable {
     private final Duration leaseTtl;
     private final ScheduledFuture<?> beats;
     private volatile boolean stopping;
+    private final java.util.concurrent.atomic.AtomicInteger claiming = new java.util.concurrent.atomic.AtomicInteger();
 
     LocalWorkers(
             StateStore store,
@@ -108,7 +109,17 @@ final class LocalWorkers implements AutoCloseable {
 
     private void loop(WorkerId id) {
         while (!stopping) {
-            store.claim(id, queues, leaseTtl, CLAIM_WAIT).ifPresent(lease -> {
+            java.util.Optional<Lease> claimed;
+            claiming.incrementAndGet();
+            try {
+                claimed = store.claim(id, queues, leaseTtl, CLAIM_WAIT);
+            } finally {
+                synchronized (claiming) {
+                    claiming.decrementAndGet();
+                    claiming.notifyAll();
+                }
+            }
+            claimed.ifPresent(lease -> {
                 if (stopping) {
                     handBack(lease); // claimed while the pool was told to stop: it never started
                 } else {
@@ -147,6 +158,14 @@ final class LocalWorkers implements AutoCloseable {
                 long left = deadline - System.nanoTime();
                 if (left > 0) {
                     t.join(Duration.ofNanos(left));
+                }
+            }
+            // Let idle slots leave their claim first: an item claimed after the hand-back below would be handed
+            // back too, spending one more attempt for nothing.
+            long idleBy = System.nanoTime() + CLAIM_WAIT.toNanos() * 4;
+            synchronized (claiming) {
+                while (claiming.get() > 0 && System.nanoTime() < idleBy) {
+                    claiming.wait(Math.max(1, (idleBy - System.nanoTime()) / 1_000_000));
                 }
             }
             running.values().forEach(a -> {
