@@ -112,7 +112,7 @@ final class ProgressView implements EventListener, AutoCloseable {
         TaskState s = switch (e.kind()) {
             case TASK_READY, TASK_LEASE_EXPIRED -> TaskState.READY;
             case TASK_RESUMED -> TaskState.PENDING;
-            case TASK_STARTED -> TaskState.RUNNING;
+            case TASK_STARTED, TASK_EXPANDED -> TaskState.RUNNING;
             case TASK_SUCCEEDED -> TaskState.SUCCEEDED;
             case TASK_FAILED -> TaskState.FAILED;
             case TASK_RETRY_SCHEDULED -> TaskState.RETRY_WAIT;

@@ -149,7 +149,8 @@ public final class LocalRun implements AutoCloseable {
                 p.createdAt(),
                 p.context(),
                 TaskResolvers.macros(p.scope(), p.overrides()),
-                dir.attemptSetup());
+                dir.attemptSetup(),
+                dir.fanOutFiles());
         Stores.InMemoryStore store = Stores.inMemory(clock);
         Engine engine = engine(store, executor, clock, parallel);
         engine.create(spec);
@@ -216,13 +217,27 @@ public final class LocalRun implements AutoCloseable {
             TaskId t = plan.task(i).id();
             TaskStatus s = statuses.get(t.value());
             tasks.add(s == null ? TaskRecord.pending(id, t) : resumable(s.toRecord(id)));
+            if (plan.task(i).fanOut() != null) {
+                // the instances of a dynamic sweep expanded before: the driver adds them again and keeps these
+                String prefix = t.value() + "[";
+                statuses.values().stream()
+                        .filter(x -> x.id().startsWith(prefix) && x.id().endsWith("]"))
+                        .sorted(java.util.Comparator.comparing(TaskStatus::id))
+                        .forEach(x -> tasks.add(resumable(x.toRecord(id))));
+            }
         }
         RunState was = info.state().equals(RunState.CANCELLED.wireName()) ? RunState.CANCELLED : RunState.FAILED;
         Stores.InMemoryStore store = Stores.inMemory(clock);
         store.createRun(new RunRecord(id, flow.name(), was, 0, created, null, info.context()), tasks);
         MacroScope scope = new MacroScope(id, created, random, params, info.context(), environment);
         RunSpec spec = new RunSpec(
-                id, plan, created, info.context(), TaskResolvers.macros(scope, info.overrides()), dir.attemptSetup());
+                id,
+                plan,
+                created,
+                info.context(),
+                TaskResolvers.macros(scope, info.overrides()),
+                dir.attemptSetup(),
+                dir.fanOutFiles());
         return drive(dir, store, engine(store, executor, clock, parallel), spec, info, dir.lastEventSeq(), listeners);
     }
 
