@@ -165,6 +165,12 @@ final class FanOutExpander {
                     + " tasks (" + sizes(sweep, lists) + "); a dynamic sweep may have at most " + MAX_INSTANCES
                     + ": write a shorter list, or split the work into batches per item");
         }
+        if (product == 0) { // an empty list: a sweep of no points, which succeeds with nothing to do
+            return new SweepExpander.Expansion(
+                    new io.gyre.api.Sweep(sweep.task(), keys, 0, m.replicas(), m.args()),
+                    new TaskId[0],
+                    new io.gyre.api.SweepPoint[0]);
+        }
         SweepExpander.Count count = SweepExpander.count(full);
         return SweepExpander.expand(sweep.task(), full, count);
     }
