@@ -1,6 +1,7 @@
 package io.gyre.cli;
 
 import io.gyre.api.Event;
+import io.gyre.api.EventKind;
 import io.gyre.api.EventListener;
 import io.gyre.api.RunRecord;
 import io.gyre.api.TaskId;
@@ -108,6 +109,9 @@ final class ProgressView implements EventListener, AutoCloseable {
         TaskId task = e.task();
         if (task == null) {
             return;
+        }
+        if (e.kind() == EventKind.TASK_EXPANDED) { // a dynamic sweep's instances join the run
+            total = total + Integer.parseInt(e.data().getOrDefault("instances", "0"));
         }
         TaskState s = switch (e.kind()) {
             case TASK_READY, TASK_LEASE_EXPIRED -> TaskState.READY;
