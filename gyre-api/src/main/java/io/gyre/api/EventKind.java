@@ -12,6 +12,8 @@ public enum EventKind {
     /** A failed, skipped or cancelled task was reset to pending by a resume. */
     TASK_RESUMED,
     TASK_READY,
+    /** A dynamic sweep read its lists and created its instances. */
+    TASK_EXPANDED,
     TASK_STARTED,
     TASK_OUTPUT,
     TASK_SUCCEEDED,

@@ -21,6 +21,15 @@ public interface StateStore extends AutoCloseable {
     /** Creates a run and its tasks atomically; fails if the run exists. */
     void createRun(RunRecord run, Collection<TaskRecord> tasks);
 
+    /**
+     * Adds tasks to an existing run in one atomic step (a dynamic sweep's instances, created when the task that
+     * lists their values succeeds). A task the run already has is left exactly as it is, so adding the same
+     * instances again (a resumed run, an orchestrator that re-expands after a crash) is harmless. Returns the
+     * records as stored afterwards, in the order given. Throws {@link NotFoundException} for an unknown run and
+     * {@link GyreException} for a task of another run or a task given twice.
+     */
+    List<TaskRecord> addTasks(RunId run, Collection<TaskRecord> tasks);
+
     RunRecord run(RunId id);
 
     TaskRecord task(RunId run, TaskId task);

@@ -15,6 +15,8 @@ import org.jspecify.annotations.Nullable;
  * @param timeout how long one attempt may run before its process tree is killed; null for no limit
  * @param point for an instance of a swept task ({@code train[0003]}), its point; null for an ordinary task. The
  *     instance's other fields are the swept task's, so instances share their action, env and labels.
+ * @param fanOut for a dynamic sweep not yet expanded, where its values come from; null otherwise. Such a task is
+ *     a placeholder: it runs no action itself but ends when the instances the engine creates for it have ended.
  */
 public record TaskSpec(
         TaskId id,
@@ -28,7 +30,8 @@ public record TaskSpec(
         QueueName queue,
         Map<String, String> labels,
         Resources resources,
-        @Nullable SweepPoint point) {
+        @Nullable SweepPoint point,
+        @Nullable FanOut fanOut) {
     public static final QueueName DEFAULT_QUEUE = QueueName.of("default");
 
     public TaskSpec {
@@ -36,6 +39,23 @@ public record TaskSpec(
         // empty maps are shared: a million-instance sweep should not hold two million empty copies
         env = env.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(env));
         labels = labels.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+    }
+
+    /** A task that is not a dynamic sweep. */
+    public TaskSpec(
+            TaskId id,
+            String description,
+            Action action,
+            List<TaskId> needs,
+            Map<String, String> env,
+            Trigger when,
+            RetryPolicy retry,
+            @Nullable Duration timeout,
+            QueueName queue,
+            Map<String, String> labels,
+            Resources resources,
+            @Nullable SweepPoint point) {
+        this(id, description, action, needs, env, when, retry, timeout, queue, labels, resources, point, null);
     }
 
     /** A task that is not a sweep instance. */
@@ -51,7 +71,7 @@ public record TaskSpec(
             QueueName queue,
             Map<String, String> labels,
             Resources resources) {
-        this(id, description, action, needs, env, when, retry, timeout, queue, labels, resources, null);
+        this(id, description, action, needs, env, when, retry, timeout, queue, labels, resources, null, null);
     }
 
     /** A task with defaults for everything but its id, action and needs. */
@@ -79,6 +99,17 @@ public record TaskSpec(
         return Optional.ofNullable(point);
     }
 
+    /** Where a dynamic sweep's values come from, while it is not expanded; empty for any other task. */
+    public Optional<FanOut> fanOutOf() {
+        return Optional.ofNullable(fanOut);
+    }
+
+    /** This task as the placeholder of a dynamic sweep. */
+    public TaskSpec withFanOut(FanOut source) {
+        return new TaskSpec(
+                id, description, action, needs, env, when, retry, timeout, queue, labels, resources, point, source);
+    }
+
     /** An instance of this (swept) task: its own id, needs and point, everything else shared. */
     public TaskSpec instance(TaskId instanceId, List<TaskId> instanceNeeds, SweepPoint sweepPoint) {
         return new TaskSpec(
@@ -98,20 +129,21 @@ public record TaskSpec(
 
     public TaskSpec withRetry(RetryPolicy policy) {
         return new TaskSpec(
-                id, description, action, needs, env, when, policy, timeout, queue, labels, resources, point);
+                id, description, action, needs, env, when, policy, timeout, queue, labels, resources, point, fanOut);
     }
 
     public TaskSpec withWhen(Trigger trigger) {
         return new TaskSpec(
-                id, description, action, needs, env, trigger, retry, timeout, queue, labels, resources, point);
+                id, description, action, needs, env, trigger, retry, timeout, queue, labels, resources, point, fanOut);
     }
 
     public TaskSpec withTimeout(@Nullable Duration limit) {
-        return new TaskSpec(id, description, action, needs, env, when, retry, limit, queue, labels, resources, point);
+        return new TaskSpec(
+                id, description, action, needs, env, when, retry, limit, queue, labels, resources, point, fanOut);
     }
 
     public TaskSpec withEnv(Map<String, String> entries) {
         return new TaskSpec(
-                id, description, action, needs, entries, when, retry, timeout, queue, labels, resources, point);
+                id, description, action, needs, entries, when, retry, timeout, queue, labels, resources, point, fanOut);
     }
 }

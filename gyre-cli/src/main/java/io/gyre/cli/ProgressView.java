@@ -1,6 +1,7 @@
 package io.gyre.cli;
 
 import io.gyre.api.Event;
+import io.gyre.api.EventKind;
 import io.gyre.api.EventListener;
 import io.gyre.api.RunRecord;
 import io.gyre.api.TaskId;
@@ -109,10 +110,13 @@ final class ProgressView implements EventListener, AutoCloseable {
         if (task == null) {
             return;
         }
+        if (e.kind() == EventKind.TASK_EXPANDED) { // a dynamic sweep's instances join the run
+            total = total + Integer.parseInt(e.data().getOrDefault("instances", "0"));
+        }
         TaskState s = switch (e.kind()) {
             case TASK_READY, TASK_LEASE_EXPIRED -> TaskState.READY;
             case TASK_RESUMED -> TaskState.PENDING;
-            case TASK_STARTED -> TaskState.RUNNING;
+            case TASK_STARTED, TASK_EXPANDED -> TaskState.RUNNING;
             case TASK_SUCCEEDED -> TaskState.SUCCEEDED;
             case TASK_FAILED -> TaskState.FAILED;
             case TASK_RETRY_SCHEDULED -> TaskState.RETRY_WAIT;

@@ -124,8 +124,14 @@ final class StatusCommand implements Callable<Integer> {
     static void printSweep(SweepStatus sweep, PrintWriter out) {
         List<String> counts = new java.util.ArrayList<>();
         sweep.countsByState().forEach((state, n) -> counts.add(n + " " + state));
-        out.println("sweep " + sweep.task() + ": " + sweep.state() + ", " + sweep.tasks() + " tasks ("
-                + String.join(", ", counts) + ")");
+        String from = sweep.from().isEmpty() ? "" : ", expanded at run time from " + sweep.from();
+        if (!sweep.expanded()) {
+            out.println("sweep " + sweep.task() + ": " + sweep.state() + ", not expanded"
+                    + (sweep.state().equals("failed") ? "" : " yet") + " (values from " + sweep.from() + ")");
+        } else {
+            out.println("sweep " + sweep.task() + ": " + sweep.state() + ", " + sweep.tasks() + " tasks"
+                    + (counts.isEmpty() ? "" : " (" + String.join(", ", counts) + ")") + from);
+        }
         for (SweepStatus.FailureGroup g : sweep.failures()) {
             String more = g.count() > g.tasks().size() ? ", ..." : "";
             out.println(

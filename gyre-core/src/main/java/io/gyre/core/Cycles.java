@@ -109,4 +109,34 @@ public final class Cycles {
         path[length] = path[0];
         return path;
     }
+
+    /**
+     * A shortest chain of needs from {@code from} to {@code to} ({@code from, ..., to}, where each member needs the
+     * next), or an empty list when {@code from} does not (transitively) need {@code to}.
+     */
+    static List<Integer> path(int[][] edges, int from, int to) {
+        int[] parent = new int[edges.length];
+        java.util.Arrays.fill(parent, -1);
+        parent[from] = from;
+        java.util.ArrayDeque<Integer> queue = new java.util.ArrayDeque<>();
+        queue.add(from);
+        while (!queue.isEmpty()) {
+            int i = queue.poll();
+            if (i == to) {
+                java.util.ArrayList<Integer> path = new java.util.ArrayList<>();
+                for (int at = to; at != from; at = parent[at]) {
+                    path.addFirst(at);
+                }
+                path.addFirst(from);
+                return path;
+            }
+            for (int j : edges[i]) {
+                if (parent[j] < 0) {
+                    parent[j] = i;
+                    queue.add(j);
+                }
+            }
+        }
+        return List.of();
+    }
 }

@@ -121,7 +121,15 @@ public final class Engine implements AutoCloseable {
 
     private RunHandle drive(RunSpec spec) {
         RunDriver driver = new RunDriver(
-                spec.plan(), spec.id(), store, spec.resolver(), clock, timers, random, workers::cancelRun);
+                spec.plan(),
+                spec.id(),
+                store,
+                spec.resolver(),
+                spec.fanOutFiles(),
+                clock,
+                timers,
+                random,
+                workers::cancelRun);
         drivers.put(spec.id(), driver);
         setups.put(spec.id(), spec.setup());
         for (int i = 0; i < spec.plan().size(); i++) {

@@ -123,6 +123,12 @@ public final class FlowLoader {
     private Set<String> taskParams = paramNames;
     /** Whether the task being read is a sweep with replicas (so ${REPLICA} and ${SEED} resolve). */
     private boolean taskReplicas;
+    /** The dynamic keys of the task being read, as param names: their object fields are params too. */
+    private List<String> taskDynamicParams = List.of();
+    /** Dynamic grid keys' source tasks ({@code from:}), checked once every task id is known. */
+    private final List<FromRef> fromRefs = new ArrayList<>();
+
+    private record FromRef(String task, String from, Node node) {}
 
     private String @Nullable [] lines;
 
@@ -400,6 +406,7 @@ public final class FlowLoader {
                 tasks.add(task);
             }
         }
+        fromEdges(index, edges);
         for (int[] cycle : Cycles.find(edges, 20)) {
             StringBuilder path = new StringBuilder();
             for (int member : cycle) {
@@ -414,6 +421,68 @@ public final class FlowLoader {
     }
 
     /**
+     * Adds each dynamic key's source task to the needs of its swept task, after checking that it is a task, not the
+     * swept task itself, and not downstream of it (which would make the values depend on the sweep).
+     */
+    private void fromEdges(Map<String, Integer> index, int[][] edges) {
+        for (FromRef ref : fromRefs) {
+            Integer from = index.get(ref.from());
+            Integer task = index.get(ref.task());
+            String what = "in the matrix of task '" + ref.task() + "'";
+            if (from == null) {
+                problem(
+                        ref.node(),
+                        "unknown task '" + ref.from() + "' in from: " + what,
+                        suggest(ref.from(), index.keySet(), "tasks:"));
+                continue;
+            }
+            if (task == null) {
+                continue;
+            }
+            if (from.equals(task)) {
+                problem(
+                        ref.node(),
+                        "task '" + ref.task() + "' cannot take its matrix values from itself",
+                        "from: names the upstream task that writes the JSON list");
+                continue;
+            }
+            List<Integer> path = Cycles.path(edges, from, task);
+            if (!path.isEmpty()) {
+                StringBuilder chain = new StringBuilder();
+                for (int member : path) {
+                    chain.append(chain.isEmpty() ? "" : " -> ").append(idOf(index, member));
+                }
+                problem(
+                        ref.node(),
+                        "task '" + ref.from() + "' cannot give the matrix values of task '" + ref.task()
+                                + "': it runs after it (" + chain + ")",
+                        "from: must name a task upstream of '" + ref.task() + "'; remove the need that makes '"
+                                + ref.from() + "' wait for it");
+                continue;
+            }
+            int[] e = edges[task];
+            boolean known = false;
+            for (int j : e) {
+                known |= j == from;
+            }
+            if (!known) {
+                int[] more = java.util.Arrays.copyOf(e, e.length + 1);
+                more[e.length] = from;
+                edges[task] = more;
+            }
+        }
+    }
+
+    private static String idOf(Map<String, Integer> index, int i) {
+        for (Map.Entry<String, Integer> e : index.entrySet()) {
+            if (e.getValue() == i) {
+                return e.getKey();
+            }
+        }
+        return "?";
+    }
+
+    /**
      * Replaces every swept task by its instances and resolves needs: a need naming a swept task becomes all its
      * instances (fan-in), a need naming one instance ({@code train[3]}) becomes that instance's id.
      */
@@ -423,6 +492,9 @@ public final class FlowLoader {
         }
         Map<String, SweepExpander.Count> counts = new HashMap<>();
         for (Map.Entry<String, Matrix> m : matrices.entrySet()) {
+            if (!m.getValue().dynamic().isEmpty()) {
+                continue; // expanded at run time
+            }
             SweepExpander.Count count = SweepExpander.count(m.getValue());
             Node at = java.util.Objects.requireNonNull(matrixNodes.get(m.getKey()));
             if (count.instances() > SweepExpander.MAX_INSTANCES || count.instances() < 0) {
@@ -466,6 +538,12 @@ public final class FlowLoader {
                             at,
                             "task '" + base + "' has no matrix, so '" + need.getKey() + "' names no task",
                             "need '" + base + "' itself");
+                } else if (!matrices.get(base).dynamic().isEmpty()) {
+                    problem(
+                            at,
+                            "'" + need.getKey() + "' names an instance of task '" + base
+                                    + "', whose instances are known only at run time",
+                            "need '" + base + "' itself: it waits for every instance");
                 } else if (count != null && (number < 1 || number > count.instances())) {
                     problem(
                             at,
@@ -484,7 +562,7 @@ public final class FlowLoader {
         Map<String, SweepExpander.Expansion> expansions = new HashMap<>();
         for (TaskSpec t : tasks) {
             Matrix m = matrices.get(t.id().value());
-            if (m != null) {
+            if (m != null && m.dynamic().isEmpty()) {
                 expansions.put(
                         t.id().value(),
                         SweepExpander.expand(t.id(), m, java.util.Objects.requireNonNull(counts.get(t.id().value()))));
@@ -494,6 +572,29 @@ public final class FlowLoader {
         for (TaskSpec t : tasks) {
             List<TaskId> needs = resolveNeeds(t.needs(), expansions, instanceIds);
             SweepExpander.Expansion x = expansions.get(t.id().value());
+            Matrix dynamic = matrices.get(t.id().value());
+            if (dynamic != null && !dynamic.dynamic().isEmpty()) {
+                List<TaskId> withSources = new ArrayList<>(t.needs());
+                for (Matrix.Dynamic d : dynamic.dynamic()) {
+                    if (!withSources.contains(TaskId.of(d.task()))) {
+                        withSources.add(TaskId.of(d.task())); // the source is implicitly a need
+                    }
+                }
+                out.add(new TaskSpec(
+                                t.id(),
+                                t.description(),
+                                t.action(),
+                                resolveNeeds(withSources, expansions, instanceIds),
+                                t.env(),
+                                t.when(),
+                                t.retry(),
+                                t.timeout(),
+                                t.queue(),
+                                t.labels(),
+                                t.resources())
+                        .withFanOut(new DynamicSweep(t.id(), dynamic)));
+                continue;
+            }
             if (x == null) {
                 out.add(new TaskSpec(
                         t.id(),
@@ -564,12 +665,20 @@ public final class FlowLoader {
             reader.keys().forEach(k -> visible.add(MatrixReader.paramName(k)));
             taskParams = visible;
             taskReplicas = matrix != null && matrix.replicas() > 0;
+            for (int d = 0; d < reader.dynamic().size(); d++) {
+                Matrix.Dynamic dynamic = reader.dynamic().get(d);
+                fromRefs.add(new FromRef(id, dynamic.task(), reader.fromNodes().get(d)));
+            }
+            taskDynamicParams = reader.dynamic().stream()
+                    .map(d -> MatrixReader.paramName(reader.keys().get(d.key())) + "_")
+                    .toList();
         }
         try {
             return taskBody(id, keyNode, e, where, description, index, needsOut, before);
         } finally {
             taskParams = paramNames;
             taskReplicas = false;
+            taskDynamicParams = List.of();
         }
     }
 
@@ -877,7 +986,8 @@ public final class FlowLoader {
 
     // ---------------------------------------------------------------- typed scalars
 
-    private @Nullable String text(Node node, String what) {
+    @Nullable
+    String text(Node node, String what) {
         if (node instanceof ScalarNode scalar) {
             return isNothing(scalar) ? "" : scalar.getValue();
         }
@@ -1039,7 +1149,8 @@ public final class FlowLoader {
                 }
                 if (part instanceof Macros.Part.Ref ref
                         && ref.macro() instanceof Macros.Macro.Param param
-                        && !taskParams.contains(param.name())) {
+                        && !taskParams.contains(param.name())
+                        && taskDynamicParams.stream().noneMatch(param.name()::startsWith)) {
                     String hint = Suggestions.hint(param.name(), taskParams);
                     problemInside(
                             scalar,

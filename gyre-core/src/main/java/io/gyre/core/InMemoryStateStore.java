@@ -114,6 +114,33 @@ final class InMemoryStateStore implements Stores.InMemoryStore {
     }
 
     @Override
+    public List<TaskRecord> addTasks(RunId run, Collection<TaskRecord> tasks) {
+        lock.lock();
+        try {
+            requireOpen();
+            RunSlot slot = runSlot(run);
+            java.util.Set<TaskId> seen = new java.util.HashSet<>();
+            for (TaskRecord t : tasks) {
+                if (!t.run().equals(run)) {
+                    throw new GyreException("task " + t.id() + " belongs to run " + t.run() + ", not to " + run
+                            + "; add each run's tasks to it");
+                }
+                if (!seen.add(t.id())) {
+                    throw new GyreException("task " + t.id() + " appears twice among the tasks added to run " + run);
+                }
+            }
+            List<TaskRecord> stored = new ArrayList<>(tasks.size());
+            for (TaskRecord t : tasks) {
+                TaskRecord before = slot.tasks.putIfAbsent(t.id(), t);
+                stored.add(before == null ? t : before);
+            }
+            return stored;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
     public RunRecord run(RunId id) {
         lock.lock();
         try {

@@ -136,7 +136,8 @@ public final class LocalRun implements AutoCloseable {
                 p.createdAt(),
                 p.context(),
                 TaskResolvers.macros(p.scope(), p.overrides()),
-                dir.attemptSetup());
+                dir.attemptSetup(),
+                dir.fanOutFiles());
         Stores.InMemoryStore store = Stores.inMemory(clock);
         Engine engine = engine(store, executor, clock, parallel);
         engine.create(spec);
@@ -197,6 +198,14 @@ public final class LocalRun implements AutoCloseable {
             TaskId t = plan.task(i).id();
             TaskStatus s = statuses.get(t.value());
             tasks.add(s == null ? TaskRecord.pending(id, t) : resumable(s.toRecord(id)));
+            if (plan.task(i).fanOut() != null) {
+                // the instances of a dynamic sweep expanded before: the driver adds them again and keeps these
+                String prefix = t.value() + "[";
+                statuses.values().stream()
+                        .filter(x -> x.id().startsWith(prefix) && x.id().endsWith("]"))
+                        .sorted(java.util.Comparator.comparing(TaskStatus::id))
+                        .forEach(x -> tasks.add(resumable(x.toRecord(id))));
+            }
         }
         RunState was = info.state().equals(RunState.CANCELLED.wireName()) ? RunState.CANCELLED : RunState.FAILED;
         Stores.InMemoryStore store = Stores.inMemory(clock);
@@ -222,7 +231,13 @@ public final class LocalRun implements AutoCloseable {
         Instant created = Instant.parse(info.createdAt());
         MacroScope scope = new MacroScope(id, created, random, params, info.context(), environment);
         return new RunSpec(
-                id, plan, created, info.context(), TaskResolvers.macros(scope, info.overrides()), dir.attemptSetup());
+                id,
+                plan,
+                created,
+                info.context(),
+                TaskResolvers.macros(scope, info.overrides()),
+                dir.attemptSetup(),
+                dir.fanOutFiles());
     }
 
     /** What {@code run.json} says about a prepared run before it starts. */

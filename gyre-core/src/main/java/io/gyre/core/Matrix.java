@@ -14,6 +14,8 @@ import java.util.List;
  * @param include full points, values aligned with {@code keys}
  * @param exclude partial points; a point matching every value of one is dropped
  * @param replicas copies of each point; 0 when not declared
+ * @param dynamic the grid keys whose values come from an upstream task at run time ({@code {from: task}}); they
+ *     are in {@code keys} but have no axis until {@link FanOutExpander} inserts one
  */
 record Matrix(
         List<String> keys,
@@ -21,13 +23,21 @@ record Matrix(
         List<String[]> include,
         List<Exclusion> exclude,
         int replicas,
-        Sweep.Args args) {
+        Sweep.Args args,
+        List<Dynamic> dynamic) {
     Matrix {
+        dynamic = List.copyOf(dynamic);
         keys = List.copyOf(keys);
         axes = List.copyOf(axes);
         include = List.copyOf(include);
         exclude = List.copyOf(exclude);
     }
+
+    /**
+     * A dynamic grid key: its index in {@code keys}, the number of axes declared before it (where its axis goes),
+     * the task whose working directory holds its JSON list, and the list's relative path.
+     */
+    record Dynamic(int key, int axis, String task, String file) {}
 
     /** One factor of the product: the keys it sets and its rows (one value per key each). */
     static final class Axis {

@@ -24,6 +24,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  */
 final class MatrixReader {
     static final List<String> MATRIX_KEYS = List.of("grid", "paired", "include", "exclude", "replicas");
+    /** The keys of a dynamic grid key's source: {@code {from: task, file: name.json}}. */
+    static final List<String> SOURCE_KEYS = List.of("from", "file");
     /** Letters, digits and '_', optionally dotted for nested (Hydra) keys: {@code model.depth}. */
     private static final Pattern KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*");
 
@@ -35,6 +37,10 @@ final class MatrixReader {
     private final Map<String, String> owners = new HashMap<>();
 
     private final Map<String, Node> keyNodes = new HashMap<>();
+    /** The dynamic grid keys ({@code key: {from: task}}) and the nodes of their {@code from:} values. */
+    private final List<Matrix.Dynamic> dynamic = new ArrayList<>();
+
+    private final List<Node> fromNodes = new ArrayList<>();
 
     MatrixReader(FlowLoader loader, String task) {
         this.loader = loader;
@@ -50,6 +56,16 @@ final class MatrixReader {
     /** The environment variable of a key: {@code model.depth} is {@code MODEL_DEPTH}. */
     static String envName(String key) {
         return paramName(key).toUpperCase(Locale.ROOT);
+    }
+
+    /** The dynamic keys read, with {@link #fromNodes()} (for the loader's checks of the source tasks). */
+    List<Matrix.Dynamic> dynamic() {
+        return dynamic;
+    }
+
+    /** Where each dynamic key's {@code from:} was written, aligned with {@link #dynamic()}. */
+    List<Node> fromNodes() {
+        return fromNodes;
     }
 
     /** The keys read so far, even if the matrix is invalid (spares the user cascading "unknown param"s). */
@@ -81,7 +97,14 @@ final class MatrixReader {
         }
         List<String[]> include = new ArrayList<>();
         Node includeNode = FlowLoader.value(e, "include");
-        if (includeNode != null) {
+        if (includeNode != null && !dynamic.isEmpty()) {
+            loader.problem(
+                    includeNode,
+                    "include " + where + " cannot be combined with grid key '"
+                            + keys.get(dynamic.getFirst().key()) + "', whose values come from task '"
+                            + dynamic.getFirst().task() + "'",
+                    "an included point needs a value for every key, and those values are known only at run time");
+        } else if (includeNode != null) {
             include(includeNode, include);
         }
         List<Matrix.Exclusion> exclude = new ArrayList<>();
@@ -105,7 +128,7 @@ final class MatrixReader {
         if (loader.problemCount() != before) {
             return null;
         }
-        return new Matrix(keys, axes, include, exclude, replicas, args);
+        return new Matrix(keys, axes, include, exclude, replicas, args, dynamic);
     }
 
     private void grid(Node node, List<Matrix.Axis> axes) {
@@ -122,6 +145,10 @@ final class MatrixReader {
             if (!declare(entry.getKey(), keyNode, "grid")) {
                 continue;
             }
+            if (entry.getValue().getValueNode() instanceof MappingNode source) {
+                dynamic(entry.getKey(), source, axes.size());
+                continue;
+            }
             String[] values = values(entry.getValue().getValueNode(), "grid key '" + entry.getKey() + "' " + where);
             if (values != null) {
                 String[][] rows = new String[values.length][];
@@ -131,6 +158,55 @@ final class MatrixReader {
                 axes.add(new Matrix.Axis(new int[] {keys.indexOf(entry.getKey())}, rows));
             }
         }
+    }
+
+    /** A grid key whose values are a JSON list written by another task: {@code input: {from: list, file: f}}. */
+    private void dynamic(String key, MappingNode node, int axis) {
+        String what = "grid key '" + key + "' " + where;
+        Map<String, NodeTuple> e = loader.entries(node, "key", "in " + what);
+        loader.checkKeys(e, SOURCE_KEYS, "in " + what);
+        Node from = FlowLoader.value(e, "from");
+        if (from == null) {
+            loader.problem(
+                    node,
+                    what + " is a mapping without from:",
+                    "give a list of values, or take them from a task: {from: list_inputs, file: inputs.json}");
+            return;
+        }
+        String task = loader.text(from, "from in " + what);
+        String file = key + ".json";
+        Node fileNode = FlowLoader.value(e, "file");
+        if (fileNode != null) {
+            String f = loader.text(fileNode, "file in " + what);
+            if (f != null && !relative(f)) {
+                loader.problem(
+                        fileNode,
+                        "file '" + f + "' in " + what + " must be a relative path inside the task's working directory",
+                        "e.g. file: inputs.json or file: out/inputs.json (no leading /, no ..)");
+                return;
+            }
+            if (f == null) {
+                return;
+            }
+            file = f;
+        }
+        if (task == null) {
+            return;
+        }
+        dynamic.add(new Matrix.Dynamic(keys.indexOf(key), axis, task, file));
+        fromNodes.add(from);
+    }
+
+    private static boolean relative(String file) {
+        if (file.isBlank() || file.startsWith("/") || file.contains("\\") || file.contains("\0")) {
+            return false;
+        }
+        for (String part : file.split("/")) {
+            if (part.equals("..")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void paired(Node node, List<Matrix.Axis> axes) {
@@ -164,6 +240,18 @@ final class MatrixReader {
             for (Map.Entry<String, NodeTuple> entry :
                     loader.entries(mapping, "key", "in " + group + " " + where).entrySet()) {
                 if (!declare(entry.getKey(), entry.getValue().getKeyNode(), group)) {
+                    ok = false;
+                    continue;
+                }
+                if (entry.getValue().getValueNode() instanceof MappingNode m
+                        && m.getValue().stream()
+                                .anyMatch(t -> t.getKeyNode() instanceof ScalarNode k
+                                        && k.getValue().equals("from"))) {
+                    loader.problem(
+                            entry.getValue().getValueNode(),
+                            "key '" + entry.getKey() + "' in " + group + " " + where
+                                    + " takes its values from a task, which only a grid key can",
+                            "move it to grid:; a paired group zips lists whose lengths are known when the flow is read");
                     ok = false;
                     continue;
                 }
@@ -259,6 +347,15 @@ final class MatrixReader {
                 int i = keys.indexOf(k.getKey());
                 if (i < 0) {
                     unknownKey(k.getKey(), k.getValue().getKeyNode(), "an exclude entry");
+                    ok = false;
+                    continue;
+                }
+                if (dynamic.stream().anyMatch(d -> d.key() == i)) {
+                    loader.problem(
+                            k.getValue().getKeyNode(),
+                            "an exclude entry " + where + " names '" + k.getKey()
+                                    + "', whose values come from a task at run time",
+                            "exclude only static keys; filter the list in the task that writes it");
                     ok = false;
                     continue;
                 }

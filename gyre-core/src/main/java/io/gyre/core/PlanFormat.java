@@ -2,6 +2,7 @@ package io.gyre.core;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.gyre.api.Action;
+import io.gyre.api.FanOut;
 import io.gyre.api.GyreException;
 import io.gyre.api.Sweep;
 import io.gyre.api.SweepPoint;
@@ -94,13 +95,17 @@ public enum PlanFormat {
     /** {@code train: 8 points x 3 replicas = 24 tasks}, one line per swept task, in plan order. */
     static List<String> sweepSummaries(Plan plan) {
         Map<Sweep, Integer> present = new LinkedHashMap<>();
+        List<String> lines = new ArrayList<>();
         for (int i = 0; i < plan.size(); i++) {
             SweepPoint p = plan.task(i).point();
             if (p != null) {
                 present.merge(p.sweep(), 1, Integer::sum);
             }
+            FanOut f = plan.task(i).fanOut();
+            if (f != null) {
+                lines.add(plan.task(i).id() + ": " + fanOutSummary(f));
+            }
         }
-        List<String> lines = new ArrayList<>();
         present.forEach((sweep, n) -> {
             StringBuilder line = new StringBuilder(sweep.task().value())
                     .append(": ")
@@ -116,6 +121,34 @@ public enum PlanFormat {
             lines.add(line.toString());
         });
         return lines;
+    }
+
+    /** {@code expanded at run time from list_inputs (x 2 static points x 3 replicas)}. */
+    static String fanOutSummary(FanOut f) {
+        StringBuilder line = new StringBuilder("expanded at run time from ").append(String.join(", ", sources(f)));
+        List<String> times = new ArrayList<>();
+        if (f.staticPoints() != 1) {
+            times.add(f.staticPoints() + " static points");
+        } else if (f.sources().size() < keys(f)) {
+            times.add("1 static point");
+        }
+        if (f.replicas() > 0) {
+            times.add(f.replicas() + (f.replicas() == 1 ? " replica" : " replicas"));
+        }
+        if (!times.isEmpty()) {
+            line.append(" (x ").append(String.join(" x ", times)).append(')');
+        }
+        return line.toString();
+    }
+
+    private static List<String> sources(FanOut f) {
+        return f.sources().stream().map(s -> s.task().value()).distinct().toList();
+    }
+
+    private static int keys(FanOut f) {
+        return f instanceof DynamicSweep d
+                ? d.matrix().keys().size()
+                : f.sources().size();
     }
 
     private static String json(Plan plan) {
@@ -159,6 +192,21 @@ public enum PlanFormat {
                     sweep.put("seed", p.seed());
                 }
                 m.put("sweep", sweep);
+            }
+            FanOut f = t.fanOut();
+            if (f != null) {
+                Map<String, Object> fanOut = new LinkedHashMap<>();
+                fanOut.put("expanded_at_run_time_from", sources(f));
+                Map<String, Object> keys = new LinkedHashMap<>();
+                for (FanOut.Source s : f.sources()) {
+                    keys.put(s.key(), Map.of("from", s.task().value(), "file", s.file()));
+                }
+                fanOut.put("keys", keys);
+                fanOut.put("static_points", f.staticPoints());
+                if (f.replicas() > 0) {
+                    fanOut.put("replicas", f.replicas());
+                }
+                m.put("fan_out", fanOut);
             }
             tasks.add(m);
         }

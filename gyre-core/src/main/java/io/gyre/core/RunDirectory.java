@@ -240,6 +240,63 @@ public final class RunDirectory {
         };
     }
 
+    /** The expansion of a dynamic sweep, recorded when it was expanded: {@code tasks/<task>/fanout.json}. */
+    public Path fanOut(TaskId task) {
+        return taskDir(task).resolve("fanout.json");
+    }
+
+    /**
+     * Dynamic sweeps read their lists from the source task's working directory ({@code tasks/<source>/outputs/})
+     * and record their expansion in {@code tasks/<task>/fanout.json}.
+     */
+    public FanOutFiles fanOutFiles() {
+        return new FanOutFiles() {
+            @Override
+            public String read(TaskId task, String file) {
+                Path work = taskDir(task).resolve("outputs");
+                Path list = work.resolve(file).normalize();
+                if (!list.startsWith(work.normalize())) {
+                    throw new GyreException(file + " is outside the working directory of task '" + task + "'");
+                }
+                if (!Files.isRegularFile(list)) {
+                    throw new GyreException("task '" + task + "' wrote no " + file + " in its working directory ("
+                            + list + "); write the JSON list there, e.g. > " + file);
+                }
+                try {
+                    return Files.readString(list, StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    throw new GyreException("cannot read " + list + ": " + e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public Optional<String> recorded(TaskId task) {
+                Path file = fanOut(task);
+                if (!Files.isRegularFile(file)) {
+                    return Optional.empty();
+                }
+                try {
+                    return Optional.of(Files.readString(file, StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    throw new GyreException("cannot read " + file + ": " + e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public void record(TaskId task, String expansion) {
+                Path file = fanOut(task);
+                Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+                try {
+                    Files.createDirectories(file.getParent());
+                    Files.writeString(tmp, expansion, StandardCharsets.UTF_8);
+                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (IOException e) {
+                    throw new GyreException("cannot write " + file + ": " + e.getMessage(), e);
+                }
+            }
+        };
+    }
+
     private static void writeJson(Path file, Object value) {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {

@@ -18,6 +18,7 @@ import io.gyre.api.Trigger;
 import io.gyre.api.VersionConflictException;
 import io.gyre.api.WorkItem;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -47,6 +48,13 @@ import org.jspecify.annotations.Nullable;
  * or its lease was lost. Every state change goes through the store with compare-and-set; the driver re-reads a
  * task before writing it because workers move tasks from READY to RUNNING concurrently. The run ends when every
  * task is final; it succeeded only if every task succeeded.
+ *
+ * <p>Dynamic sweeps (ADR 0010). A task with a {@link io.gyre.api.FanOut} is one node of the plan; when it becomes
+ * ready the driver reads its lists, records the expansion, adds the instances to the store
+ * ({@link StateStore#addTasks}) and to its own arrays after the plan's tasks (index {@code >= plan.size()}), and
+ * marks the placeholder running. An instance has no dependents of its own: when it ends it counts down its
+ * placeholder, which ends (succeeded only if every instance succeeded) when the last one has, and then releases
+ * its dependents as any task does. So fan-in over a dynamic sweep is the ordinary need on the placeholder.
  */
 final class RunDriver {
     /** How many lost leases a task survives without using one of its retries. */
@@ -55,6 +63,7 @@ final class RunDriver {
     private static final int BATCH = 512;
 
     private final Plan plan;
+    private final FanOutFiles fanOutFiles;
     private final RunId run;
     private final StateStore store;
     private final TaskResolver resolver;
@@ -67,13 +76,23 @@ final class RunDriver {
     private final AtomicInteger wip = new AtomicInteger();
     private final CompletableFuture<RunRecord> done = new CompletableFuture<>();
 
-    // Owned by the drainer.
-    private final int[] remaining;
-    private final byte[] finalState;
+    // Owned by the drainer. Indexes below plan.size() are the plan's tasks, the rest dynamic sweep instances.
+    private int size;
+    private int[] remaining;
+    private byte[] finalState;
     private final BitSet badUpstream;
-    private final @Nullable Map<String, String>[] context;
-    private final int[] leaseLosses;
-    private final int[] retriesUsed;
+    private @Nullable Map<String, String>[] context;
+    private int[] leaseLosses;
+    private int[] retriesUsed;
+    /** The dynamic sweep instances created so far, by index minus plan.size(), and their placeholders. */
+    private final List<TaskSpec> instances = new ArrayList<>();
+
+    private int[] placeholderOf = new int[0];
+    private final Map<TaskId, Integer> instanceIndex = new HashMap<>();
+    /** Placeholders with an instance that did not succeed; the outputs their instances published. */
+    private final BitSet instanceFailed = new BitSet();
+
+    private final Map<Integer, Map<String, String>> sweepOutputs = new HashMap<>();
     private int finished;
     private int failed;
     private boolean cancelling;
@@ -85,11 +104,13 @@ final class RunDriver {
             RunId run,
             StateStore store,
             TaskResolver resolver,
+            FanOutFiles fanOutFiles,
             InstantSource clock,
             ScheduledExecutorService timers,
             RandomGenerator random,
             Consumer<RunId> cancelRunning) {
         this.plan = plan;
+        this.fanOutFiles = fanOutFiles;
         this.run = run;
         this.store = store;
         this.resolver = resolver;
@@ -98,6 +119,7 @@ final class RunDriver {
         this.random = random;
         this.cancelRunning = cancelRunning;
         int n = plan.size();
+        this.size = n;
         this.remaining = new int[n];
         this.finalState = new byte[n];
         this.badUpstream = new BitSet(n);
@@ -108,6 +130,15 @@ final class RunDriver {
 
     RunId run() {
         return run;
+    }
+
+    private TaskSpec spec(int i) {
+        return i < plan.size() ? plan.task(i) : instances.get(i - plan.size());
+    }
+
+    private int indexOf(TaskId id) {
+        Integer i = instanceIndex.get(id);
+        return i != null ? i : plan.indexOf(id);
     }
 
     Plan plan() {
@@ -253,13 +284,17 @@ final class RunDriver {
     }
 
     private void makeReady(int i) {
-        TaskSpec spec = plan.task(i);
+        TaskSpec spec = spec(i);
         if (cancelling) {
             finish(i, TaskState.CANCELLED, EventKind.TASK_CANCELLED, Map.of("reason", "run cancelled"));
             return;
         }
         if (badUpstream.get(i) && spec.when() == Trigger.SUCCESS) {
             finish(i, TaskState.SKIPPED, EventKind.TASK_SKIPPED, Map.of("reason", "upstream failed"));
+            return;
+        }
+        if (spec.fanOut() != null) {
+            expand(i, spec);
             return;
         }
         Map<String, String> upstream = context[i];
@@ -288,7 +323,7 @@ final class RunDriver {
 
     private void onCompletion(Completion c) {
         TaskId id = c.item().task();
-        int i = plan.indexOf(id);
+        int i = indexOf(id);
         if (finalState[i] != 0) {
             return;
         }
@@ -307,6 +342,11 @@ final class RunDriver {
     private void succeed(int i, Completion c, TaskOutcome.Succeeded s) {
         TaskRecord cur = store.task(run, c.item().task());
         store.updateTask(cur.ended(TaskState.SUCCEEDED, s.exitCode(), c.at(), null, s.outputs()));
+        if (!s.outputs().isEmpty() && i >= plan.size()) {
+            sweepOutputs
+                    .computeIfAbsent(placeholderOf[i - plan.size()], p -> new HashMap<>())
+                    .putAll(s.outputs());
+        }
         if (!s.outputs().isEmpty()) {
             Map<String, String> mine = context[i];
             Map<String, String> merged = mine == null ? new HashMap<>() : new HashMap<>(mine);
@@ -326,7 +366,7 @@ final class RunDriver {
 
     private void fail(int i, Completion c, TaskOutcome.Failed f) {
         WorkItem item = c.item();
-        TaskSpec spec = plan.task(i);
+        TaskSpec spec = spec(i);
         TaskRecord cur = store.task(run, item.task());
         if (cancelling) {
             // A Ctrl-C on a terminal reaches the task too, which then fails on its own: during a cancellation a
@@ -410,7 +450,7 @@ final class RunDriver {
 
     /** Moves a non-started task straight to a final state (skipped or cancelled) in the store. */
     private void finish(int i, TaskState to, EventKind kind, Map<String, String> data) {
-        TaskRecord cur = store.task(run, plan.task(i).id());
+        TaskRecord cur = store.task(run, spec(i).id());
         store.updateTask(cur.ended(to, null, clock.instant(), null, Map.of()));
         markFinal(i, to, kind, data);
     }
@@ -418,8 +458,12 @@ final class RunDriver {
     private void markFinal(int i, TaskState state, EventKind kind, Map<String, String> data) {
         finalState[i] = (byte) (state.ordinal() + 1);
         finished++;
-        emit(kind, plan.task(i).id(), data);
+        emit(kind, spec(i).id(), data);
         boolean ok = state == TaskState.SUCCEEDED;
+        if (i >= plan.size()) {
+            instanceEnded(i, ok);
+            return;
+        }
         for (int k = 0; k < plan.dependentCount(i); k++) {
             int d = plan.dependent(i, k);
             if (finalState[d] != 0) {
@@ -441,7 +485,7 @@ final class RunDriver {
         }
         cancelling = true;
         List<Integer> waiting = new ArrayList<>();
-        for (int i = 0; i < plan.size(); i++) {
+        for (int i = 0; i < size; i++) {
             if (finalState[i] == 0) {
                 waiting.add(i);
             }
@@ -464,7 +508,7 @@ final class RunDriver {
 
     /** Cancels a task that has not started running; false if it is running (its attempt must be stopped). */
     private boolean tryCancelWaiting(int i, String reason) {
-        TaskId id = plan.task(i).id();
+        TaskId id = spec(i).id();
         for (int tries = 0; tries < 3; tries++) {
             TaskRecord cur = store.task(run, id);
             switch (cur.state()) {
@@ -479,6 +523,9 @@ final class RunDriver {
                     finalState[i] = (byte) (TaskState.CANCELLED.ordinal() + 1);
                     finished++;
                     emit(EventKind.TASK_CANCELLED, id, Map.of("reason", reason));
+                    if (i >= plan.size()) {
+                        instanceEnded(i, false);
+                    }
                     return true;
                 }
                 case RUNNING -> {
@@ -492,8 +539,183 @@ final class RunDriver {
         return false;
     }
 
+    /**
+     * Expands the dynamic sweep {@code i} (ready: its sources succeeded): from the recorded expansion when the run
+     * is resumed, else from the sources' lists, recorded before any instance exists. A list that cannot be read
+     * or expanded fails the task with the reason, and its dependents are skipped as for any failure.
+     */
+    private void expand(int i, TaskSpec spec) {
+        if (!(spec.fanOut() instanceof DynamicSweep sweep)) {
+            throw new GyreException("task " + spec.id() + " has a fan-out this engine cannot expand: " + spec.fanOut());
+        }
+        SweepExpander.Expansion x;
+        List<com.fasterxml.jackson.databind.JsonNode> lists;
+        try {
+            String recorded = fanOutFiles.recorded(spec.id()).orElse(null);
+            if (recorded != null) {
+                lists = FanOutExpander.recorded(sweep, recorded);
+            } else {
+                List<String> texts = new ArrayList<>();
+                for (int s = 0; s < sweep.matrix().dynamic().size(); s++) {
+                    Matrix.Dynamic d = sweep.matrix().dynamic().get(s);
+                    texts.add(fanOutFiles.read(FanOutExpander.sourceTask(sweep, s), d.file()));
+                }
+                lists = FanOutExpander.parse(sweep, texts);
+            }
+            x = FanOutExpander.expand(sweep, lists);
+            if (recorded == null) {
+                fanOutFiles.record(spec.id(), FanOutExpander.record(sweep, lists));
+            }
+        } catch (GyreException e) {
+            Failure why = new Failure("fan-out", String.valueOf(e.getMessage()), false);
+            TaskRecord cur = store.task(run, spec.id());
+            store.updateTask(cur.ended(TaskState.FAILED, null, clock.instant(), why, Map.of()));
+            failed++;
+            markFinal(i, TaskState.FAILED, EventKind.TASK_FAILED, failureData(why, 0, null));
+            return;
+        }
+        TaskRecord cur = store.updateTask(store.task(run, spec.id()).withState(TaskState.READY));
+        store.updateTask(cur.started(cur.attempts() + 1, clock.instant()));
+        int count = x.ids().length;
+        emit(
+                EventKind.TASK_EXPANDED,
+                spec.id(),
+                Map.of(
+                        "points", Integer.toString(x.sweep().points()),
+                        "instances", Integer.toString(count),
+                        "from",
+                                String.join(
+                                        ",",
+                                        sweep.matrix().dynamic().stream()
+                                                .map(Matrix.Dynamic::task)
+                                                .toList())));
+        int first = size;
+        grow(size + count);
+        List<TaskRecord> pending = new ArrayList<>(count);
+        for (int k = 0; k < count; k++) {
+            pending.add(TaskRecord.pending(run, x.ids()[k]));
+            instances.add(spec.instance(x.ids()[k], spec.needs(), x.points()[k]));
+            placeholderOf[first + k - plan.size()] = i;
+            instanceIndex.put(x.ids()[k], first + k);
+        }
+        size += count;
+        List<TaskRecord> stored = store.addTasks(run, pending);
+        remaining[i] = count;
+        List<Integer> ready = new ArrayList<>(count);
+        for (int k = 0; k < count; k++) {
+            int c = first + k;
+            TaskRecord r = stored.get(k);
+            context[c] = context[i];
+            switch (r.state()) {
+                case SUCCEEDED -> { // kept from before a resume
+                    finalState[c] = (byte) (TaskState.SUCCEEDED.ordinal() + 1);
+                    finished++;
+                    remaining[i]--;
+                    if (!r.outputs().isEmpty()) {
+                        sweepOutputs.computeIfAbsent(i, p -> new HashMap<>()).putAll(r.outputs());
+                        Map<String, String> merged = new HashMap<>(context[i] == null ? Map.of() : context[i]);
+                        merged.putAll(r.outputs());
+                        context[c] = merged;
+                        inherit(i, c);
+                    }
+                }
+                case FAILED, SKIPPED, CANCELLED -> {
+                    store.updateTask(r.withState(TaskState.PENDING));
+                    emit(EventKind.TASK_RESUMED, r.id(), Map.of("was", r.state().wireName()));
+                    ready.add(c);
+                }
+                case PENDING -> ready.add(c);
+                case READY, RUNNING, RETRY_WAIT ->
+                    throw new GyreException("instance " + r.id() + " of run " + run + " is "
+                            + r.state().wireName() + " before its sweep was expanded");
+            }
+        }
+        if (remaining[i] == 0) {
+            sweepEnded(i);
+            return;
+        }
+        for (int c : ready) {
+            if (finalState[c] == 0) {
+                makeReady(c);
+            }
+        }
+    }
+
+    private void grow(int capacity) {
+        if (capacity <= remaining.length) {
+            return;
+        }
+        int to = Math.max(capacity, remaining.length + (remaining.length >> 1));
+        remaining = java.util.Arrays.copyOf(remaining, to);
+        finalState = java.util.Arrays.copyOf(finalState, to);
+        context = java.util.Arrays.copyOf(context, to);
+        leaseLosses = java.util.Arrays.copyOf(leaseLosses, to);
+        retriesUsed = java.util.Arrays.copyOf(retriesUsed, to);
+        placeholderOf = java.util.Arrays.copyOf(placeholderOf, to - plan.size());
+    }
+
+    /** An instance of a dynamic sweep ended: counts down its placeholder, which ends with the last one. */
+    private void instanceEnded(int c, boolean ok) {
+        int p = placeholderOf[c - plan.size()];
+        if (!ok) {
+            instanceFailed.set(p);
+        }
+        inherit(p, c);
+        if (--remaining[p] == 0) {
+            sweepEnded(p);
+        }
+    }
+
+    /** Every instance of the dynamic sweep {@code p} ended: it succeeded if they all did. */
+    private void sweepEnded(int p) {
+        TaskSpec spec = plan.task(p);
+        TaskRecord cur = store.task(run, spec.id());
+        Instant now = clock.instant();
+        if (!instanceFailed.get(p)) {
+            Map<String, String> outputs = sweepOutputs.getOrDefault(p, Map.of());
+            store.updateTask(cur.ended(TaskState.SUCCEEDED, null, now, null, outputs));
+            markFinal(p, TaskState.SUCCEEDED, EventKind.TASK_SUCCEEDED, Map.of("attempt", "1"));
+            return;
+        }
+        List<String> notOk = new ArrayList<>();
+        int total = 0;
+        byte ok = (byte) (TaskState.SUCCEEDED.ordinal() + 1);
+        boolean anyCancelled = false;
+        for (int c = plan.size(); c < size; c++) {
+            if (placeholderOf[c - plan.size()] == p) {
+                total++;
+                if (finalState[c] != ok) {
+                    anyCancelled |= finalState[c] == (byte) (TaskState.CANCELLED.ordinal() + 1);
+                    if (notOk.size() < 5) {
+                        notOk.add(spec(c).id().value());
+                    } else if (notOk.size() == 5) {
+                        notOk.add("...");
+                    }
+                }
+            }
+        }
+        if (cancelling && anyCancelled) {
+            store.updateTask(cur.ended(TaskState.CANCELLED, null, now, null, Map.of()));
+            markFinal(p, TaskState.CANCELLED, EventKind.TASK_CANCELLED, Map.of("reason", "run cancelled"));
+            return;
+        }
+        long failedCount = 0;
+        for (int c = plan.size(); c < size; c++) {
+            if (placeholderOf[c - plan.size()] == p && finalState[c] != ok) {
+                failedCount++;
+            }
+        }
+        Failure why = new Failure(
+                "fan-out",
+                failedCount + " of " + total + " instances did not succeed: " + String.join(", ", notOk),
+                false);
+        store.updateTask(cur.ended(TaskState.FAILED, null, now, why, Map.of()));
+        failed++;
+        markFinal(p, TaskState.FAILED, EventKind.TASK_FAILED, failureData(why, 0, null));
+    }
+
     private void maybeEnd() {
-        if (ended || finished < plan.size()) {
+        if (ended || finished < size) {
             return;
         }
         ended = true;
@@ -507,14 +729,14 @@ final class RunDriver {
             case CANCELLED -> EventKind.RUN_CANCELLED;
             case PENDING, RUNNING -> throw new IllegalStateException("a run ends in a final state");
         };
-        emit(kind, null, Map.of("tasks", Integer.toString(plan.size()), "failed", Integer.toString(failed)));
+        emit(kind, null, Map.of("tasks", Integer.toString(size), "failed", Integer.toString(failed)));
         done.complete(last);
     }
 
     private boolean allSucceeded() {
         byte ok = (byte) (TaskState.SUCCEEDED.ordinal() + 1);
-        for (byte b : finalState) {
-            if (b != ok) {
+        for (int i = 0; i < size; i++) {
+            if (finalState[i] != ok) {
                 return false;
             }
         }

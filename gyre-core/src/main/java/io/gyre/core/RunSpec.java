@@ -11,6 +11,7 @@ import java.util.SplittableRandom;
  * @param context the run's resolved context (exposed to every task as environment variables)
  * @param resolver turns each ready task into its work item
  * @param setup prepares each attempt's files and {@code GYRE_*} variables
+ * @param fanOutFiles where dynamic sweeps read their lists and record their expansions
  */
 public record RunSpec(
         RunId id,
@@ -18,9 +19,26 @@ public record RunSpec(
         Instant createdAt,
         Map<String, String> context,
         TaskResolver resolver,
-        AttemptSetup setup) {
+        AttemptSetup setup,
+        FanOutFiles fanOutFiles) {
     public RunSpec {
         context = Map.copyOf(context);
+    }
+
+    /** A run without dynamic sweep files (a dynamic sweep fails: it finds no list). */
+    public RunSpec(
+            RunId id,
+            Plan plan,
+            Instant createdAt,
+            Map<String, String> context,
+            TaskResolver resolver,
+            AttemptSetup setup) {
+        this(id, plan, createdAt, context, resolver, setup, FanOutFiles.inMemory(Map.of()));
+    }
+
+    /** The same run with {@code files} for its dynamic sweeps. */
+    public RunSpec withFanOutFiles(FanOutFiles files) {
+        return new RunSpec(id, plan, createdAt, context, resolver, setup, files);
     }
 
     /**

@@ -40,14 +40,40 @@ public record RunStatus(
             plan = plan.closure(info.targets().stream().map(TaskId::of).toList());
         }
         Map<String, Integer> counts = new TreeMap<>();
+        List<TaskStatus> planned = new ArrayList<>();
+        List<SweepStatus> dynamic = new ArrayList<>();
         for (int i = 0; i < plan.size(); i++) {
             String id = plan.task(i).id().value();
             TaskStatus s = known.getOrDefault(
                     id, new TaskStatus(id, TaskState.PENDING.wireName(), 0, null, null, null, null, null, Map.of()));
             tasks.add(s);
+            planned.add(s);
             counts.merge(s.state(), 1, Integer::sum);
+            if (plan.task(i).fanOut() instanceof DynamicSweep sweep) {
+                // the instances follow their placeholder, in instance order, as the expansion recorded them
+                List<TaskStatus> instances = known.values().stream()
+                        .filter(x -> x.id().startsWith(id + "[") && x.id().endsWith("]"))
+                        .sorted(java.util.Comparator.comparing(TaskStatus::id))
+                        .toList();
+                for (TaskStatus x : instances) {
+                    tasks.add(x);
+                    counts.merge(x.state(), 1, Integer::sum);
+                }
+                java.util.Optional<io.gyre.api.Sweep> expansion = dir.fanOutFiles()
+                        .recorded(plan.task(i).id())
+                        .map(r -> FanOutExpander.expand(sweep, FanOutExpander.recorded(sweep, r))
+                                .sweep());
+                String from = String.join(
+                        ",",
+                        sweep.sources().stream()
+                                .map(src -> src.task().value())
+                                .distinct()
+                                .toList());
+                dynamic.add(SweepStatus.dynamic(s, from, expansion, instances, dir::stderr));
+            }
         }
-        List<SweepStatus> sweeps = SweepStatus.of(plan, tasks, dir::stderr);
+        List<SweepStatus> sweeps = new ArrayList<>(SweepStatus.of(plan, planned, dir::stderr));
+        sweeps.addAll(dynamic);
         return new RunStatus(
                 info.id(), info.flow(), info.state(), info.createdAt(), info.endedAt(), counts, tasks, sweeps);
     }

@@ -27,6 +27,9 @@ import java.util.regex.Pattern;
  * 1200" and "lr 0.1 diverged at step 87" land in one group.
  *
  * @param failures groups of failed instances, largest first
+ * @param from for a dynamic sweep, the tasks whose lists give its values (comma-separated); empty for a static one
+ * @param expanded false for a dynamic sweep not expanded yet (waiting for its sources, or its lists were wrong:
+ *     then {@code failures} holds the reason); true otherwise
  */
 public record SweepStatus(
         String task,
@@ -35,7 +38,9 @@ public record SweepStatus(
         int replicas,
         int tasks,
         Map<String, Integer> countsByState,
-        List<FailureGroup> failures) {
+        List<FailureGroup> failures,
+        String from,
+        boolean expanded) {
     /** Instances at most listed per failure group. */
     static final int LISTED = 5;
 
@@ -73,16 +78,45 @@ public record SweepStatus(
             }
         }
         List<SweepStatus> result = new ArrayList<>();
-        bySweep.forEach((sweep, instances) -> {
+        bySweep.forEach((sweep, instances) -> result.add(
+                summary(sweep, instances.stream().map(i -> statuses.get(i)).toList(), stderr, "")));
+        return result;
+    }
+
+    /**
+     * The summary of a dynamic sweep: {@code expansion} is empty while it is not expanded ({@code placeholder} then
+     * says whether it waits or failed); {@code statuses} are its instances' statuses in instance order.
+     */
+    static SweepStatus dynamic(
+            TaskStatus placeholder,
+            String from,
+            java.util.Optional<Sweep> expansion,
+            List<TaskStatus> statuses,
+            Function<TaskId, Path> stderr) {
+        if (expansion.isPresent()) {
+            return summary(expansion.get(), statuses, stderr, from);
+        }
+        List<FailureGroup> failures = new ArrayList<>();
+        String state = "incomplete";
+        if (placeholder.state().equals("failed") || placeholder.state().equals("skipped")) {
+            state = "failed";
+            String why = placeholder.failureMessage() == null ? placeholder.state() : placeholder.failureMessage();
+            failures.add(new FailureGroup(why, why, 1, List.of(placeholder.id())));
+        }
+        return new SweepStatus(placeholder.id(), state, 0, 0, 0, Map.of(), failures, from, false);
+    }
+
+    private static SweepStatus summary(
+            Sweep sweep, List<TaskStatus> instances, Function<TaskId, Path> stderr, String from) {
+        {
             Map<String, Integer> counts = new TreeMap<>();
             Map<String, List<String>> groups = new LinkedHashMap<>();
             Map<String, String> examples = new LinkedHashMap<>();
             Map<String, Integer> sizes = new LinkedHashMap<>();
-            for (int i : instances) {
-                TaskStatus s = statuses.get(i);
+            for (TaskStatus s : instances) {
                 counts.merge(s.state(), 1, Integer::sum);
                 if (s.state().equals("failed")) {
-                    String error = error(s, stderr.apply(plan.task(i).id()));
+                    String error = error(s, stderr.apply(TaskId.of(s.id())));
                     String pattern = DIGITS.matcher(error).replaceAll("#");
                     examples.putIfAbsent(pattern, error);
                     sizes.merge(pattern, 1, Integer::sum);
@@ -96,16 +130,17 @@ public record SweepStatus(
             groups.forEach((pattern, ids) -> failures.add(new FailureGroup(
                     pattern, examples.getOrDefault(pattern, pattern), sizes.getOrDefault(pattern, 0), ids)));
             failures.sort(Comparator.comparingInt(FailureGroup::count).reversed());
-            result.add(new SweepStatus(
+            return new SweepStatus(
                     sweep.task().value(),
                     state(counts, instances.size()),
                     sweep.points(),
                     sweep.replicas(),
                     instances.size(),
                     counts,
-                    failures));
-        });
-        return result;
+                    failures,
+                    from,
+                    true);
+        }
     }
 
     static String state(Map<String, Integer> counts, int total) {

@@ -63,6 +63,7 @@ import redis.clients.jedis.RedisClient;
  */
 final class RedisStateStore implements RedisStore {
     private static final LuaScript CREATE_RUN = LuaScript.named("create_run");
+    private static final LuaScript ADD_TASKS = LuaScript.named("add_tasks");
     private static final LuaScript GET_RUN = LuaScript.named("get_run");
     private static final LuaScript UPDATE_RUN = LuaScript.named("update_run");
     private static final LuaScript GET_TASK = LuaScript.named("get_task");
@@ -80,6 +81,7 @@ final class RedisStateStore implements RedisStore {
     private static final LuaScript RESIGNAL = LuaScript.named("resignal");
     private static final List<LuaScript> ALL = List.of(
             CREATE_RUN,
+            ADD_TASKS,
             GET_RUN,
             UPDATE_RUN,
             GET_TASK,
@@ -171,6 +173,39 @@ final class RedisStateStore implements RedisStore {
             throw new GyreException("run " + run.id() + " already exists; pick a new run id or resume it");
         }
         expect(r, "OK");
+    }
+
+    @Override
+    public List<TaskRecord> addTasks(RunId run, Collection<TaskRecord> tasks) {
+        Set<TaskId> seen = new HashSet<>();
+        List<Object> args = new ArrayList<>(2 + 9 * tasks.size());
+        args.add(run.value());
+        args.add(Integer.toString(tasks.size()));
+        List<TaskId> ids = new ArrayList<>(tasks.size());
+        for (TaskRecord t : tasks) {
+            if (!t.run().equals(run)) {
+                throw new GyreException("task " + t.id() + " belongs to run " + t.run() + ", not to " + run
+                        + "; add each run's tasks to it");
+            }
+            if (!seen.add(t.id())) {
+                throw new GyreException("task " + t.id() + " appears twice among the tasks added to run " + run);
+            }
+            ids.add(t.id());
+            args.add(t.id().value());
+            args.add(t.state().name());
+            args.add(Long.toString(t.version()));
+            addTaskFields(args, t);
+        }
+        List<Object> r = run(ADD_TASKS, args.toArray());
+        if (status(r).equals("NORUN")) {
+            throw new NotFoundException("run " + run);
+        }
+        expect(r, "OK");
+        List<TaskRecord> out = new ArrayList<>(ids.size());
+        for (int k = 0; k < ids.size(); k++) {
+            out.add(taskRecord(run, ids.get(k), r, 1 + 8 * k));
+        }
+        return out;
     }
 
     @Override

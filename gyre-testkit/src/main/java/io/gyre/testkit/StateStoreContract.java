@@ -118,6 +118,56 @@ public abstract class StateStoreContract {
     }
 
     @Test
+    void addTasksAddsToAnExistingRunAfterItsTasksAndTheyRunLikeAnyOther() {
+        createRun(RUN, 2);
+
+        List<TaskRecord> stored =
+                store.addTasks(RUN, List.of(TaskRecord.pending(RUN, t(5)), TaskRecord.pending(RUN, t(6))));
+
+        assertThat(stored).containsExactly(TaskRecord.pending(RUN, t(5)), TaskRecord.pending(RUN, t(6)));
+        assertThat(queries.tasks(RUN)).extracting(TaskRecord::id).containsExactly(t(0), t(1), t(5), t(6));
+        ready(RUN, t(6), CPU);
+        Lease lease = store.claim(WORKER, List.of(CPU), TTL, SHORT).orElseThrow();
+        assertThat(lease.item().task()).isEqualTo(t(6));
+        assertThat(store.task(RUN, t(6)).state()).isEqualTo(TaskState.RUNNING);
+    }
+
+    @Test
+    void addTasksLeavesTasksTheRunAlreadyHasAsTheyAreAndReturnsThemAsStored() {
+        createRun(RUN, 1);
+        store.addTasks(RUN, List.of(TaskRecord.pending(RUN, t(5))));
+        TaskRecord done = store.updateTask(store.task(RUN, t(5)).withState(TaskState.SKIPPED));
+
+        List<TaskRecord> again = store.addTasks(
+                RUN,
+                List.of(TaskRecord.pending(RUN, t(5)), TaskRecord.pending(RUN, t(0)), TaskRecord.pending(RUN, t(7))));
+
+        assertThat(again).containsExactly(done, TaskRecord.pending(RUN, t(0)), TaskRecord.pending(RUN, t(7)));
+        assertThat(store.task(RUN, t(5))).isEqualTo(done);
+        assertThat(queries.tasks(RUN)).extracting(TaskRecord::id).containsExactly(t(0), t(5), t(7));
+    }
+
+    @Test
+    void addTasksRefusesAnUnknownRunAndForeignOrRepeatedTasksAddingNothing() {
+        createRun(RUN, 1);
+        createRun(OTHER_RUN, 1);
+
+        assertThatThrownBy(
+                        () -> store.addTasks(RunId.of("run-z"), List.of(TaskRecord.pending(RunId.of("run-z"), t(1)))))
+                .isInstanceOf(NotFoundException.class)
+                .hasMessageContaining("run-z");
+        assertThatThrownBy(() -> store.addTasks(
+                        RUN, List.of(TaskRecord.pending(RUN, t(1)), TaskRecord.pending(OTHER_RUN, t(2)))))
+                .isInstanceOf(GyreException.class)
+                .hasMessageContaining("belongs to run " + OTHER_RUN.value());
+        assertThatThrownBy(() ->
+                        store.addTasks(RUN, List.of(TaskRecord.pending(RUN, t(3)), TaskRecord.pending(RUN, t(3)))))
+                .isInstanceOf(GyreException.class)
+                .hasMessageContaining("appears twice");
+        assertThat(queries.tasks(RUN)).extracting(TaskRecord::id).containsExactly(t(0));
+    }
+
+    @Test
     void unknownRunsAndTasksAreNotFound() {
         createRun(RUN, 1);
 
