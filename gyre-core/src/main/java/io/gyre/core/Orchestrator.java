@@ -183,7 +183,15 @@ public final class Orchestrator implements AutoCloseable {
         TaskResolver routed =
                 (run, task, upstream) -> QueueRouting.routed(spec.resolver().resolve(run, task, upstream));
         RunDriver driver = new RunDriver(
-                spec.plan(), id, store, routed, clock, timers, random, r -> registry.requestCancel(r, "run cancelled"));
+                spec.plan(),
+                id,
+                store,
+                routed,
+                spec.files(),
+                clock,
+                timers,
+                random,
+                r -> registry.requestCancel(r, "run cancelled"));
         RunJournal journal = new RunJournal(dir, store, info, 0);
         AutoCloseable subscription = queries.subscribe(id, journal);
         Driven driven = new Driven(driver, journal, subscription);
