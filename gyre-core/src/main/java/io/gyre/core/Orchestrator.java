@@ -187,7 +187,7 @@ public final class Orchestrator implements AutoCloseable {
                 id,
                 store,
                 routed,
-                spec.files(),
+                spec.fanOutFiles(),
                 clock,
                 timers,
                 random,
