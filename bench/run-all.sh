@@ -309,10 +309,13 @@ run_distributed() {
 
   say "distributed: JobRunr 8.7.0 (open source: no Redis storage, so its in-memory storage), 2 workers"
   out="$TMP/dist-jobrunr.out"
-  "$JAVA" "${dist[@]}" jobrunr "$DIST_TASKS" --runs "$RUNS" --parallel 2 2>>"$LOG" | tee -a "$LOG" >"$out"
   local jr
-  jr=$(result "$out" distributed.jobrunr.tasks_per_s)
-  row "JobRunr 8.7.0, $(fmt "$DIST_TASKS") no-op jobs, in-memory storage (not durable), 2 workers, 5 s poll" "$(fmt "$jr")" tasks/s "$RUNS+1w" "" "peer"
+  if timeout "${JOBRUNR_TIMEOUT:-300}" "$JAVA" "${dist[@]}" jobrunr "$DIST_TASKS" --runs "$RUNS" --parallel 2 2>>"$LOG" | tee -a "$LOG" >"$out" \
+    && jr=$(result "$out" distributed.jobrunr.tasks_per_s) && [ -n "$jr" ]; then
+    row "JobRunr 8.7.0, $(fmt "$DIST_TASKS") no-op jobs, in-memory storage (not durable), 2 workers, 5 s poll" "$(fmt "$jr")" tasks/s "$RUNS+1w" "" "peer"
+  else
+    row "JobRunr 8.7.0, $(fmt "$DIST_TASKS") no-op jobs, in-memory storage" "failed" "" "" "" "did not finish (see latest.log)"
+  fi
 
   pid=$(cat "$dir/redis.pid" 2>/dev/null || true)
   [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
