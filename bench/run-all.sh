@@ -3,7 +3,8 @@
 # bench/results/latest.md (raw harness output goes to bench/results/latest.log).
 #
 #   bench/run-all.sh                 everything
-#   bench/run-all.sh engine peers    a subset: engine, planning, processes, peers (any of them, in any order)
+#   bench/run-all.sh engine peers    a subset: engine, planning, processes, peers, distributed (any of them)
+#   bench/run-all.sh distributed     Gyre over Redis beside Celery (same Redis) and JobRunr; not in the default set
 #
 # Knobs (environment): RUNS (measured runs per row, default 3), SNAKEMAKE_TIMEOUT (seconds per Snakemake run,
 # default 600), SNAKEMAKE_DEFAULT_RUNS (runs of Snakemake's slow default scheduler, default 1),
@@ -27,8 +28,8 @@ PY=/usr/bin/python3
 SECTIONS=("$@")
 [ ${#SECTIONS[@]} -gt 0 ] || SECTIONS=(engine planning processes peers)
 for s in "${SECTIONS[@]}"; do
-  case "$s" in engine | planning | processes | peers) ;; *)
-    echo "run-all: unknown section '$s' (use engine, planning, processes, peers)" >&2
+  case "$s" in engine | planning | processes | peers | distributed) ;; *)
+    echo "run-all: unknown section '$s' (use engine, planning, processes, peers, distributed)" >&2
     exit 2
     ;;
   esac
@@ -58,6 +59,11 @@ ensure_peers() {
   fi
   if wants peers; then
     "$PY" -c 'import dask' 2>/dev/null || missing+=(python3-dask)
+  fi
+  if wants distributed; then
+    command -v redis-server >/dev/null || missing+=(redis-server)
+    "$PY" -c 'import celery' 2>/dev/null || missing+=(python3-celery)
+    "$PY" -c 'import redis' 2>/dev/null || missing+=(python3-redis)
   fi
   [ -x /usr/bin/python3 ] || command -v python3 >/dev/null || missing+=(python3)
   if [ ${#missing[@]} -gt 0 ]; then
@@ -243,6 +249,78 @@ run_peers() {
   done
 }
 
+# --- 5. distributed: Gyre over Redis, Celery on the same Redis, JobRunr --------------------------------------------
+# One redis-server for everyone: AOF on with fsync every second (fsync on every write is what crash safety wants, see
+# docs/redis.md, and slows every peer alike). Gyre: one orchestrator (Engine) with 2 in-process worker slots over
+# the Redis store; the 1-orchestrator + 2-worker-process variant comes with `gyre worker` (DIST_WORKERS=processes
+# is reserved for it). Celery: prefork pool, --concurrency 2 (CELERY_POOL=solo for the single-process pool).
+DIST_TASKS=${DIST_TASKS:-10000}
+run_distributed() {
+  local port dir out pid cpid
+  port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  dir="$TMP/redis"
+  mkdir -p "$dir"
+  redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --save '' --appendonly yes --appendfsync everysec \
+    --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log"
+  for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  local url="redis://127.0.0.1:$port"
+  local dist=(-Xms1g -Xmx2g -cp "$BENCH_CP" io.gyre.bench.DistributedBench "$url")
+
+  say "distributed: Gyre, $DIST_TASKS durable no-op tasks through Redis, 1 orchestrator + 2 worker slots"
+  out="$TMP/dist-tp.out"
+  "$JAVA" "${dist[@]}" throughput "$DIST_TASKS" --runs "$RUNS" --parallel 2 2>>"$LOG" | tee -a "$LOG" >"$out"
+  local gyre
+  gyre=$(result "$out" distributed.gyre.tasks_per_s)
+  row "Gyre over Redis, $(fmt "$DIST_TASKS") no-op tasks, 1 orchestrator + 2 in-process worker slots" "$(fmt "$gyre")" tasks/s "$RUNS+1w" ">= 10,000" "$(verdict "$gyre" ">=" 10000)"
+
+  say "distributed: Gyre, 400-step chain and need-to-start latency"
+  out="$TMP/dist-chain.out"
+  "$JAVA" "${dist[@]}" chain 400 --runs "$RUNS" --parallel 2 2>>"$LOG" | tee -a "$LOG" >"$out"
+  local chain p50 p99
+  chain=$(result "$out" distributed.gyre.chain_s)
+  p50=$(result "$out" distributed.gyre.latency_p50_ms)
+  p99=$(result "$out" distributed.gyre.latency_p99_ms)
+  row "Gyre over Redis, 400-step chain of no-op tasks, wall time" "$(fmt "$chain" 2)" s "$RUNS+1w" "< 4" "$(verdict "$chain" "<=" 4)"
+  row "Gyre over Redis, last need finished -> task started on a warm worker, p50" "$(fmt "$p50" 2)" ms "$RUNS x 399" "<= 5" "$(verdict "$p50" "<=" 5)"
+  row "Gyre over Redis, last need finished -> task started on a warm worker, p99" "$(fmt "$p99" 2)" ms "$RUNS x 399" "<= 50" "$(verdict "$p99" "<=" 50)"
+
+  say "distributed: Gyre, a surviving orchestrator adopts a 100,000-task run"
+  out="$TMP/dist-adopt.out"
+  "$JAVA" "${dist[@]}" adoption 100000 --runs "$RUNS" 2>>"$LOG" | tee -a "$LOG" >"$out"
+  local adopt
+  adopt=$(result "$out" distributed.gyre.adoption_s)
+  row "Gyre over Redis, adoption of a 100,000-task run (claim + rebuild; + ttl to notice)" "$(fmt "$adopt" 2)" s "$RUNS+1w" "< 10" "$(verdict "$adopt" "<=" 10)"
+
+  say "distributed: Celery $("$PY" -c 'import celery; print(celery.__version__)'), same Redis as broker and result backend"
+  local pool=${CELERY_POOL:-prefork}
+  (cd "$ROOT/bench/peers/celery" && BENCH_REDIS="$url/1" exec "$PY" -m celery -A gyre_noop worker --pool "$pool" \
+    --concurrency 2 --loglevel WARNING --without-gossip --without-mingle --without-heartbeat >>"$LOG" 2>&1) &
+  cpid=$!
+  out="$TMP/dist-celery.out"
+  if (cd "$ROOT/bench/peers/celery" && BENCH_REDIS="$url/1" timeout 900 "$PY" throughput.py "$DIST_TASKS" "$RUNS") 2>>"$LOG" | tee -a "$LOG" >"$out"; then
+    local celery
+    celery=$(result "$out" distributed.celery.tasks_per_s)
+    row "Celery, $(fmt "$DIST_TASKS") no-op tasks (apply_async + results), same Redis, $pool pool, concurrency 2" "$(fmt "$celery")" tasks/s "$RUNS+1w" "" "peer"
+  else
+    row "Celery, $(fmt "$DIST_TASKS") no-op tasks, same Redis" "failed" "" "" "" "see latest.log"
+  fi
+  kill "$cpid" 2>/dev/null || true
+  wait "$cpid" 2>/dev/null || true
+
+  say "distributed: JobRunr 8.7.0 (open source: no Redis storage, so its in-memory storage), 2 workers"
+  out="$TMP/dist-jobrunr.out"
+  local jr
+  if timeout "${JOBRUNR_TIMEOUT:-300}" "$JAVA" "${dist[@]}" jobrunr "$DIST_TASKS" --runs "$RUNS" --parallel 2 2>>"$LOG" | tee -a "$LOG" >"$out" \
+    && jr=$(result "$out" distributed.jobrunr.tasks_per_s) && [ -n "$jr" ]; then
+    row "JobRunr 8.7.0, $(fmt "$DIST_TASKS") no-op jobs, in-memory storage (not durable), 2 workers, 5 s poll" "$(fmt "$jr")" tasks/s "$RUNS+1w" "" "peer"
+  else
+    row "JobRunr 8.7.0, $(fmt "$DIST_TASKS") no-op jobs, in-memory storage" "failed" "" "" "" "did not finish (see latest.log)"
+  fi
+
+  pid=$(cat "$dir/redis.pid" 2>/dev/null || true)
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+}
+
 # --- main --------------------------------------------------------------------------------------------------------
 ensure_peers
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3
@@ -252,6 +330,7 @@ wants engine && run_engine
 wants planning && run_planning
 wants peers && run_peers
 wants processes && run_processes
+wants distributed && run_distributed
 
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 CPU=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)

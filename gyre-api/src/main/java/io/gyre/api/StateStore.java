@@ -35,6 +35,12 @@ public interface StateStore extends AutoCloseable {
     TaskRecord task(RunId run, TaskId task);
 
     /**
+     * Every task record of a run, in creation order, in one read: what an orchestrator adopting the run rebuilds
+     * its state from (the same as {@link StateQueries#tasks}, on the write path's side).
+     */
+    List<TaskRecord> tasks(RunId run);
+
+    /**
      * Writes {@code next} if the stored run is still at {@code next.version()}; stores and returns it at the
      * next version.
      */

@@ -1,9 +1,13 @@
 package io.gyre.core;
 
+import io.gyre.api.Completion;
 import io.gyre.api.Event;
 import io.gyre.api.EventKind;
 import io.gyre.api.Executor;
+import io.gyre.api.GyreException;
+import io.gyre.api.Membership;
 import io.gyre.api.QueueName;
+import io.gyre.api.RunFence;
 import io.gyre.api.RunId;
 import io.gyre.api.RunRecord;
 import io.gyre.api.RunState;
@@ -20,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -36,6 +41,8 @@ import java.util.random.RandomGenerator;
  * }</pre>
  */
 public final class Engine implements AutoCloseable {
+    private static final Duration TAKE_WAIT = Duration.ofSeconds(1);
+
     private final StateStore store;
     private final InstantSource clock;
     private final RandomGenerator random;
@@ -45,6 +52,7 @@ public final class Engine implements AutoCloseable {
     private final LeaseReaper reaper;
     private final Map<RunId, RunDriver> drivers = new ConcurrentHashMap<>();
     private final Map<RunId, AttemptSetup> setups = new ConcurrentHashMap<>();
+    private final Map<RunId, Thread> inboxTakers = new ConcurrentHashMap<>();
     private final Set<QueueName> queues = ConcurrentHashMap.newKeySet();
     private final int parallel;
     private boolean workersStarted;
@@ -150,6 +158,83 @@ public final class Engine implements AutoCloseable {
         return new RunHandle(driver);
     }
 
+    /**
+     * Drives a run this engine was granted by {@link Membership#claimRun}, as one of several orchestrators over a
+     * shared store (ADR 0012): the run is rebuilt from its task records as the store has them (whoever drove it
+     * before), every write carries the fence, and the run's completions are taken by a dedicated virtual thread
+     * that waits on the inbox. If another orchestrator claims the run, the next write is refused and the handle
+     * completes exceptionally with {@link io.gyre.api.FencedException}. Unlike {@link #start}, this does not
+     * start this engine's worker slots: work items go to the queues for whatever workers serve them.
+     *
+     * @throws GyreException if the engine's store does not implement {@link Membership}
+     */
+    public RunHandle adopt(RunSpec spec, RunFence fence) {
+        if (!(store instanceof Membership membership)) {
+            throw new GyreException(
+                    "adopting run " + spec.id() + " needs a store with membership (in-memory or Redis)");
+        }
+        if (!fence.run().equals(spec.id())) {
+            throw new GyreException("the fence is for run " + fence.run() + ", not " + spec.id());
+        }
+        StateStore fenced = membership.fenced(fence);
+        RunDriver driver = new RunDriver(
+                spec.plan(),
+                spec.id(),
+                fenced,
+                spec.resolver(),
+                spec.fanOutFiles(),
+                clock,
+                timers,
+                random,
+                workers::cancelRun,
+                true);
+        drivers.put(spec.id(), driver);
+        setups.put(spec.id(), spec.setup());
+        Thread taker =
+                Thread.ofVirtual().name("gyre-inbox-" + spec.id()).unstarted(() -> takeCompletions(fenced, driver));
+        inboxTakers.put(spec.id(), taker);
+        driver.done().whenComplete((r, e) -> {
+            drivers.remove(spec.id(), driver);
+            setups.remove(spec.id());
+            if (inboxTakers.remove(spec.id(), taker)) {
+                taker.interrupt();
+            }
+        });
+        driver.start();
+        taker.start();
+        return new RunHandle(driver);
+    }
+
+    /**
+     * Stops driving a run adopted with {@link #adopt} without writing anything (its new owner takes over); its
+     * handle completes exceptionally. Does nothing if the run is not driven here.
+     */
+    public void release(RunId run, String reason) {
+        RunDriver d = drivers.get(run);
+        if (d != null) {
+            d.abandon(reason);
+        }
+    }
+
+    /** The one taker of an adopted run's inbox: takes a batch, waits until it is recorded, takes the next. */
+    private static void takeCompletions(StateStore fenced, RunDriver driver) {
+        CompletableFuture<RunRecord> done = driver.done();
+        while (!done.isDone() && !Thread.currentThread().isInterrupted()) {
+            List<Completion> batch;
+            try {
+                batch = fenced.takeCompletions(driver.run(), 512, TAKE_WAIT);
+            } catch (GyreException e) {
+                // Fenced (another orchestrator claimed the run) or the store failed: the driver stops on its next
+                // write; a new owner re-delivers what was in flight.
+                driver.abandon(String.valueOf(e.getMessage()));
+                return;
+            }
+            if (!batch.isEmpty()) {
+                CompletableFuture.anyOf(driver.deliver(batch), done).join();
+            }
+        }
+    }
+
     private TaskLaunch prepare(WorkItem item) {
         AttemptSetup setup = setups.get(item.run());
         if (setup == null) {
@@ -167,6 +252,7 @@ public final class Engine implements AutoCloseable {
 
     @Override
     public void close() {
+        inboxTakers.values().forEach(Thread::interrupt);
         reaper.close();
         workers.close();
         if (ownsTimers) {

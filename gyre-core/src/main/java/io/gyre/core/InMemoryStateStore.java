@@ -5,14 +5,20 @@ import io.gyre.api.Event;
 import io.gyre.api.EventKind;
 import io.gyre.api.EventListener;
 import io.gyre.api.Failure;
+import io.gyre.api.FencedException;
 import io.gyre.api.GyreException;
 import io.gyre.api.Lease;
+import io.gyre.api.Member;
 import io.gyre.api.NotFoundException;
+import io.gyre.api.OrchestratorId;
 import io.gyre.api.QueueName;
+import io.gyre.api.Rendezvous;
+import io.gyre.api.RunFence;
 import io.gyre.api.RunId;
 import io.gyre.api.RunRecord;
 import io.gyre.api.RunState;
 import io.gyre.api.StaleLeaseException;
+import io.gyre.api.StateStore;
 import io.gyre.api.TaskId;
 import io.gyre.api.TaskOutcome;
 import io.gyre.api.TaskRecord;
@@ -34,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -72,6 +79,9 @@ final class InMemoryStateStore implements Stores.InMemoryStore {
     private final Map<RunId, RunSlot> runs = new HashMap<>();
     private final Map<QueueName, QueueSlot> queues = new HashMap<>();
     private final Map<String, Lease> leases = new HashMap<>();
+    private final Map<OrchestratorId, Member> members = new TreeMap<>();
+    /** The last epoch of every orchestrator that ever joined; never forgotten, so epochs only grow. */
+    private final Map<OrchestratorId, Long> epochs = new HashMap<>();
     /** Signalled on every enqueue while a claimer waits on more than one queue. */
     private final Condition anyEnqueued = lock.newCondition();
 
@@ -162,10 +172,15 @@ final class InMemoryStateStore implements Stores.InMemoryStore {
 
     @Override
     public RunRecord updateRun(RunRecord next) {
+        return updateRun(next, null);
+    }
+
+    private RunRecord updateRun(RunRecord next, @Nullable RunFence fence) {
         lock.lock();
         try {
             requireOpen();
             RunSlot slot = runSlot(next.id());
+            checkFence(slot, fence);
             RunRecord current = slot.record;
             if (current.version() != next.version()) {
                 throw new VersionConflictException("run " + next.id(), next.version(), current.version());
@@ -183,10 +198,15 @@ final class InMemoryStateStore implements Stores.InMemoryStore {
 
     @Override
     public TaskRecord updateTask(TaskRecord next) {
+        return updateTask(next, null);
+    }
+
+    private TaskRecord updateTask(TaskRecord next, @Nullable RunFence fence) {
         lock.lock();
         try {
             requireOpen();
             RunSlot slot = runSlot(next.run());
+            checkFence(slot, fence);
             TaskRecord current = taskRecord(slot, next.id());
             if (current.version() != next.version()) {
                 throw new VersionConflictException(
@@ -207,10 +227,16 @@ final class InMemoryStateStore implements Stores.InMemoryStore {
 
     @Override
     public void enqueue(WorkItem item) {
+        enqueue(item, null);
+    }
+
+    private void enqueue(WorkItem item, @Nullable RunFence fence) {
         lock.lock();
         try {
             requireOpen();
-            TaskRecord task = taskRecord(runSlot(item.run()), item.task());
+            RunSlot run = runSlot(item.run());
+            checkFence(run, fence);
+            TaskRecord task = taskRecord(run, item.task());
             if (task.state() != TaskState.READY) {
                 throw new GyreException("cannot enqueue " + item.run() + "/" + item.task() + ": it is "
                         + task.state().wireName() + ", not ready; move it to ready first");
@@ -410,6 +436,10 @@ final class InMemoryStateStore implements Stores.InMemoryStore {
 
     @Override
     public List<Completion> takeCompletions(RunId run, int max, Duration wait) {
+        return takeCompletions(run, max, wait, null);
+    }
+
+    private List<Completion> takeCompletions(RunId run, int max, Duration wait, @Nullable RunFence fence) {
         if (max < 1) {
             throw new GyreException("takeCompletions needs max >= 1, not " + max);
         }
@@ -419,6 +449,10 @@ final class InMemoryStateStore implements Stores.InMemoryStore {
         try {
             requireOpen();
             RunSlot slot = runSlot(run);
+            checkFence(slot, fence);
+            if (fence != null) {
+                slot.inflight.clear(); // the previous fenced take was handled: it asked for more
+            }
             while (slot.inbox.isEmpty()) {
                 if (remaining <= 0 || closed) {
                     return List.of();
@@ -434,11 +468,15 @@ final class InMemoryStateStore implements Stores.InMemoryStore {
                     Thread.currentThread().interrupt();
                     return List.of();
                 }
+                checkFence(slot, fence); // claimed by another while this take waited
             }
             int n = Math.min(max, slot.inbox.size());
             List<Completion> taken = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 taken.add(slot.inbox.pollFirst());
+            }
+            if (fence != null) {
+                slot.inflight.addAll(taken);
             }
             if (!slot.inbox.isEmpty() && slot.inboxWaiters > 0) {
                 slot.inboxNonEmpty.signal();
@@ -453,10 +491,15 @@ final class InMemoryStateStore implements Stores.InMemoryStore {
 
     @Override
     public Event append(Event event) {
+        return append(event, null);
+    }
+
+    private Event append(Event event, @Nullable RunFence fence) {
         lock.lock();
         try {
             requireOpen();
             RunSlot slot = runSlot(event.run());
+            checkFence(slot, fence);
             Event stored = store(slot, event);
             deliver(slot);
             return stored;
@@ -467,12 +510,17 @@ final class InMemoryStateStore implements Stores.InMemoryStore {
 
     @Override
     public List<Event> appendAll(List<Event> events) {
+        return appendAll(events, null);
+    }
+
+    private List<Event> appendAll(List<Event> events, @Nullable RunFence fence) {
         lock.lock();
         try {
             requireOpen();
             RunSlot[] slots = new RunSlot[events.size()];
             for (int i = 0; i < slots.length; i++) {
                 slots[i] = runSlot(events.get(i).run()); // all runs checked before anything is stored
+                checkFence(slots[i], fence);
             }
             List<Event> stored = new ArrayList<>(slots.length);
             for (int i = 0; i < slots.length; i++) {
@@ -521,6 +569,229 @@ final class InMemoryStateStore implements Stores.InMemoryStore {
         } finally {
             slot.delivering = false;
         }
+    }
+
+    // ---------------------------------------------------------------- membership and fencing
+
+    @Override
+    public Member heartbeat(OrchestratorId id, Duration ttl) {
+        requirePositive("ttl", ttl);
+        lock.lock();
+        try {
+            requireOpen();
+            Instant now = clock.instant();
+            Member current = members.get(id);
+            long epoch = current != null && !now.isAfter(current.expiresAt())
+                    ? current.epoch()
+                    : epochs.merge(id, 1L, Long::sum);
+            Member renewed = new Member(id, epoch, now.plus(ttl));
+            members.put(id, renewed);
+            return renewed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void leave(OrchestratorId id) {
+        lock.lock();
+        try {
+            requireOpen();
+            members.remove(id);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public List<Member> liveMembers() {
+        lock.lock();
+        try {
+            requireOpen();
+            return live(clock.instant());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private List<Member> live(Instant now) {
+        List<Member> live = new ArrayList<>(members.size());
+        for (Iterator<Member> it = members.values().iterator(); it.hasNext(); ) {
+            Member m = it.next();
+            if (now.isAfter(m.expiresAt())) {
+                it.remove(); // lapsed: a later heartbeat joins again under a new epoch
+            } else {
+                live.add(m);
+            }
+        }
+        return live;
+    }
+
+    @Override
+    public Optional<RunFence> claimRun(RunId run, OrchestratorId claimant) {
+        lock.lock();
+        try {
+            requireOpen();
+            RunSlot slot = runSlot(run);
+            if (slot.record.state().isFinal()) {
+                return Optional.empty();
+            }
+            List<OrchestratorId> live = new ArrayList<>();
+            for (Member m : live(clock.instant())) {
+                live.add(m.id());
+            }
+            if (!live.contains(claimant)
+                    || !Rendezvous.owner(run, live).orElseThrow().equals(claimant)) {
+                return Optional.empty();
+            }
+            RunFence fence = new RunFence(run, claimant, slot.fence == null ? 1 : slot.fence.token() + 1);
+            slot.fence = fence;
+            // Completions the previous owner took but may not have recorded go back first, in their order.
+            while (!slot.inflight.isEmpty()) {
+                slot.inbox.addFirst(slot.inflight.pollLast());
+            }
+            if (!slot.inbox.isEmpty() && slot.inboxWaiters > 0) {
+                slot.inboxNonEmpty.signal();
+            }
+            return Optional.of(fence);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Optional<RunFence> fence(RunId run) {
+        lock.lock();
+        try {
+            return Optional.ofNullable(runSlot(run).fence);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public List<RunId> activeRuns() {
+        lock.lock();
+        try {
+            List<RunId> active = new ArrayList<>();
+            for (RunSlot slot : runs.values()) {
+                if (!slot.record.state().isFinal()) {
+                    active.add(slot.record.id());
+                }
+            }
+            active.sort(null);
+            return active;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public StateStore fenced(RunFence fence) {
+        return new Fenced(fence);
+    }
+
+    /** Refuses a write under {@code fence} unless it is the run's current one (lock held). */
+    private static void checkFence(RunSlot slot, @Nullable RunFence fence) {
+        if (fence == null) {
+            return;
+        }
+        if (!fence.run().equals(slot.record.id())) {
+            throw new GyreException("a driver fenced to run " + fence.run() + " tried to write to run "
+                    + slot.record.id() + "; drive each run through its own fenced view");
+        }
+        long current = slot.fence == null ? 0 : slot.fence.token();
+        if (current != fence.token()) {
+            throw new FencedException(fence, current);
+        }
+    }
+
+    /** The store as the holder of one fence sees it: its run's writes carry the fence. */
+    private final class Fenced implements StateStore {
+        private final RunFence fence;
+
+        Fenced(RunFence fence) {
+            this.fence = fence;
+        }
+
+        @Override
+        public void createRun(RunRecord run, Collection<TaskRecord> tasks) {
+            throw new GyreException("a fenced view drives an existing run; create runs through the store itself");
+        }
+
+        @Override
+        public RunRecord run(RunId id) {
+            return InMemoryStateStore.this.run(id);
+        }
+
+        @Override
+        public TaskRecord task(RunId run, TaskId task) {
+            return InMemoryStateStore.this.task(run, task);
+        }
+
+        @Override
+        public List<TaskRecord> tasks(RunId run) {
+            return InMemoryStateStore.this.tasks(run);
+        }
+
+        /** Not fenced: adding instances keeps those the run has, and every owner adds the same ones. */
+        @Override
+        public List<TaskRecord> addTasks(RunId run, Collection<TaskRecord> tasks) {
+            return InMemoryStateStore.this.addTasks(run, tasks);
+        }
+
+        @Override
+        public RunRecord updateRun(RunRecord next) {
+            return InMemoryStateStore.this.updateRun(next, fence);
+        }
+
+        @Override
+        public TaskRecord updateTask(TaskRecord next) {
+            return InMemoryStateStore.this.updateTask(next, fence);
+        }
+
+        @Override
+        public void enqueue(WorkItem item) {
+            InMemoryStateStore.this.enqueue(item, fence);
+        }
+
+        @Override
+        public Optional<Lease> claim(WorkerId worker, List<QueueName> queues, Duration ttl, Duration wait) {
+            return InMemoryStateStore.this.claim(worker, queues, ttl, wait);
+        }
+
+        @Override
+        public Lease heartbeat(Lease lease, Duration ttl) {
+            return InMemoryStateStore.this.heartbeat(lease, ttl);
+        }
+
+        @Override
+        public void complete(Lease lease, TaskOutcome outcome) {
+            InMemoryStateStore.this.complete(lease, outcome);
+        }
+
+        @Override
+        public List<Lease> reapExpiredLeases(Instant now) {
+            return InMemoryStateStore.this.reapExpiredLeases(now);
+        }
+
+        @Override
+        public List<Completion> takeCompletions(RunId run, int max, Duration wait) {
+            return InMemoryStateStore.this.takeCompletions(run, max, wait, fence);
+        }
+
+        @Override
+        public Event append(Event event) {
+            return InMemoryStateStore.this.append(event, fence);
+        }
+
+        @Override
+        public List<Event> appendAll(List<Event> events) {
+            return InMemoryStateStore.this.appendAll(events, fence);
+        }
+
+        @Override
+        public void close() {}
     }
 
     // ---------------------------------------------------------------- queries
@@ -663,6 +934,12 @@ final class InMemoryStateStore implements Stores.InMemoryStore {
         RunRecord record;
         final LinkedHashMap<TaskId, TaskRecord> tasks;
         final ArrayDeque<Completion> inbox = new ArrayDeque<>();
+        /** Completions the fenced owner took last; a claim of the run puts them back in the inbox. */
+        final ArrayDeque<Completion> inflight = new ArrayDeque<>();
+        /** The run's latest claim; null until it is first claimed. */
+        @Nullable
+        RunFence fence;
+
         final Condition inboxNonEmpty;
         int inboxWaiters;
         final ArrayList<Event> events = new ArrayList<>();

@@ -44,6 +44,13 @@ import org.jspecify.annotations.Nullable;
  * there is no engine thread and no lock: a worker that commits a result usually advances the graph itself, which
  * keeps a chain step to a few microseconds.
  *
+ * <p>Adoption (ADR 0012). A driver built with {@code adopted} drives a run that another orchestrator may have
+ * driven before: {@link #start} rebuilds its state from the task records as they are (final tasks stay final,
+ * running tasks are left to their workers' leases, ready tasks are enqueued again, which is harmless because a
+ * claim drops a duplicate of an attempt, and tasks waiting to retry are retried now), and completions are
+ * handed to it by {@link #deliver} rather than taken from the inbox by the drain, so there is exactly one
+ * taker. A completion whose task is not running at that attempt is ignored: the previous owner recorded it.
+ *
  * <p>Invariants. A task becomes ready exactly once per run (when its last need finishes), unless it is retried
  * or its lease was lost. Every state change goes through the store with compare-and-set; the driver re-reads a
  * task before writing it because workers move tasks from READY to RUNNING concurrently. The run ends when every
@@ -71,6 +78,7 @@ final class RunDriver {
     private final ScheduledExecutorService timers;
     private final RandomGenerator random;
     private final Consumer<RunId> cancelRunning;
+    private final boolean adopted;
 
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
     private final AtomicInteger wip = new AtomicInteger();
@@ -98,7 +106,6 @@ final class RunDriver {
     private boolean cancelling;
     private boolean ended;
 
-    @SuppressWarnings("unchecked")
     RunDriver(
             Plan plan,
             RunId run,
@@ -109,6 +116,26 @@ final class RunDriver {
             ScheduledExecutorService timers,
             RandomGenerator random,
             Consumer<RunId> cancelRunning) {
+        this(plan, run, store, resolver, fanOutFiles, clock, timers, random, cancelRunning, false);
+    }
+
+    /**
+     * A driver; with {@code adopted}, one that rebuilds from the store's task records and is handed its
+     * completions through {@link #deliver} (see the class comment).
+     */
+    @SuppressWarnings("unchecked")
+    RunDriver(
+            Plan plan,
+            RunId run,
+            StateStore store,
+            TaskResolver resolver,
+            FanOutFiles fanOutFiles,
+            InstantSource clock,
+            ScheduledExecutorService timers,
+            RandomGenerator random,
+            Consumer<RunId> cancelRunning,
+            boolean adopted) {
+        this.adopted = adopted;
         this.plan = plan;
         this.fanOutFiles = fanOutFiles;
         this.run = run;
@@ -160,6 +187,37 @@ final class RunDriver {
         submit(() -> beginCancel(reason));
     }
 
+    /**
+     * Hands the driver completions someone else took from the run's inbox (an adopted driver's taker, or an
+     * orchestrator's inbox waiter in a process without workers); the future completes once they are recorded (or
+     * the driver has ended), which is when the taker may take the next batch.
+     */
+    CompletableFuture<Void> deliver(List<Completion> batch) {
+        CompletableFuture<Void> handled = new CompletableFuture<>();
+        submit(() -> {
+            try {
+                if (!ended) {
+                    for (Completion c : batch) {
+                        onCompletion(c);
+                    }
+                }
+            } finally {
+                handled.complete(null);
+            }
+        });
+        return handled;
+    }
+
+    /** Stops driving without touching the store (the run was handed to another orchestrator). */
+    void abandon(String reason) {
+        submit(() -> {
+            if (!ended) {
+                ended = true;
+                done.completeExceptionally(new GyreException("stopped driving run " + run + ": " + reason));
+            }
+        });
+    }
+
     /** Tells the driver that completions may be waiting in the store; drains them unless a drain is running. */
     void pump() {
         if (wip.getAndIncrement() != 0) {
@@ -170,23 +228,6 @@ final class RunDriver {
             drain();
             missed = wip.addAndGet(-missed);
         } while (missed != 0);
-    }
-
-    /**
-     * Hands the driver completions someone else took from the run's inbox (an orchestrator's inbox waiter in a
-     * process without workers); they are processed in the next drain, like the ones the drain takes itself.
-     */
-    void deliver(List<Completion> batch) {
-        if (batch.isEmpty()) {
-            return;
-        }
-        submit(() -> {
-            for (Completion c : batch) {
-                if (!ended) {
-                    onCompletion(c);
-                }
-            }
-        });
     }
 
     private void submit(Runnable command) {
@@ -203,13 +244,15 @@ final class RunDriver {
             if (ended) {
                 return;
             }
-            List<Completion> batch;
-            do {
-                batch = store.takeCompletions(run, BATCH, Duration.ZERO);
-                for (Completion c : batch) {
-                    onCompletion(c);
-                }
-            } while (batch.size() == BATCH);
+            if (!adopted) {
+                List<Completion> batch;
+                do {
+                    batch = store.takeCompletions(run, BATCH, Duration.ZERO);
+                    for (Completion c : batch) {
+                        onCompletion(c);
+                    }
+                } while (batch.size() == BATCH);
+            }
             maybeEnd();
         } catch (RuntimeException e) {
             // A store failure leaves the run as the store has it; the orchestrator that adopts it rebuilds from there.
@@ -219,6 +262,10 @@ final class RunDriver {
     }
 
     private void begin() {
+        if (adopted) {
+            rebuild();
+            return;
+        }
         RunRecord record = store.run(run);
         RunState from = record.state();
         store.updateRun(record.withState(RunState.RUNNING, null));
@@ -265,6 +312,106 @@ final class RunDriver {
             if (finalState[i] == 0 && remaining[i] == 0) {
                 makeReady(i);
             }
+        }
+    }
+
+    /** Starts an adopted run from the task records as the store has them (see the class comment). */
+    private void rebuild() {
+        RunRecord record = store.run(run);
+        RunState from = record.state();
+        if (from != RunState.RUNNING) {
+            store.updateRun(record.withState(RunState.RUNNING, null));
+        }
+        emit(
+                from == RunState.PENDING ? EventKind.RUN_STARTED : EventKind.RUN_RESUMED,
+                null,
+                Map.of("flow", plan.flow().name(), "tasks", Integer.toString(plan.size()), "adopted", "true"));
+        int n = plan.size();
+        TaskRecord[] records = new TaskRecord[n];
+        for (TaskRecord t : store.tasks(run)) {
+            records[plan.indexOf(t.id())] = t;
+        }
+        for (int i = 0; i < n; i++) {
+            TaskRecord t = records[i];
+            if (t == null) {
+                throw new GyreException("task " + plan.task(i).id() + " of run " + run + " is not in the store; "
+                        + "the run was created from another plan");
+            }
+            // What was spent before is unknown: count every earlier attempt as a retry used (conservative).
+            retriesUsed[i] = Math.max(0, t.attempts() - 1);
+            if (t.state().isFinal()) {
+                finalState[i] = (byte) (t.state().ordinal() + 1);
+                finished++;
+                if (t.state() == TaskState.FAILED) {
+                    failed++;
+                }
+                if (!t.outputs().isEmpty()) {
+                    context[i] = t.outputs();
+                }
+            }
+        }
+        byte ok = (byte) (TaskState.SUCCEEDED.ordinal() + 1);
+        for (int i = 0; i < n; i++) {
+            if (finalState[i] != 0) {
+                continue;
+            }
+            int open = 0;
+            for (int k = 0; k < plan.needCount(i); k++) {
+                int need = plan.need(i, k);
+                if (finalState[need] == 0) {
+                    open++;
+                } else {
+                    if (finalState[need] != ok) {
+                        badUpstream.set(i);
+                    }
+                    inherit(i, need);
+                }
+            }
+            remaining[i] = open;
+        }
+        for (int i = 0; i < n; i++) {
+            if (finalState[i] != 0) {
+                continue;
+            }
+            switch (records[i].state()) {
+                case PENDING -> {
+                    if (remaining[i] == 0) {
+                        makeReady(i);
+                    }
+                }
+                case READY -> requeue(i, records[i]); // its item may never have been queued
+                case RETRY_WAIT -> {
+                    // The backoff timer died with the previous owner: retry now.
+                    WorkItem again = resolveForAdoption(i, records[i]);
+                    if (again != null) {
+                        retryDue(i, again);
+                    }
+                }
+                case RUNNING -> {} // a worker holds a lease; its completion (or the reaper's) comes to the inbox
+                case SUCCEEDED, FAILED, SKIPPED, CANCELLED -> throw new IllegalStateException("final: " + i);
+            }
+        }
+    }
+
+    private void requeue(int i, TaskRecord t) {
+        WorkItem item = resolveForAdoption(i, t);
+        if (item != null) {
+            store.enqueue(item);
+        }
+    }
+
+    /** The task's next attempt as a work item, or null if it cannot be resolved (then the task failed). */
+    private @Nullable WorkItem resolveForAdoption(int i, TaskRecord t) {
+        Map<String, String> upstream = context[i];
+        try {
+            WorkItem resolved = resolver.resolve(run, plan.task(i), upstream == null ? Map.of() : upstream);
+            return withAttempt(resolved, t.attempts() + 1);
+        } catch (GyreException e) {
+            Failure why = new Failure("resolve", String.valueOf(e.getMessage()), false);
+            store.updateTask(t.ended(TaskState.FAILED, null, clock.instant(), why, Map.of()));
+            failed++;
+            markFinal(i, TaskState.FAILED, EventKind.TASK_FAILED, failureData(why, 0, null));
+            return null;
         }
     }
 
@@ -327,20 +474,22 @@ final class RunDriver {
         if (finalState[i] != 0) {
             return;
         }
+        TaskRecord cur = store.task(run, id);
+        if (cur.state() != TaskState.RUNNING || cur.attempts() != c.item().attempt()) {
+            return; // already recorded (by an orchestrator that drove the run before this one)
+        }
         TaskOutcome outcome = c.outcome();
         switch (outcome) {
-            case TaskOutcome.Succeeded s -> succeed(i, c, s);
+            case TaskOutcome.Succeeded s -> succeed(i, c, s, cur);
             case TaskOutcome.Cancelled x -> {
-                TaskRecord cur = store.task(run, id);
                 store.updateTask(cur.ended(TaskState.CANCELLED, x.exitCode(), c.at(), null, Map.of()));
                 markFinal(i, TaskState.CANCELLED, EventKind.TASK_CANCELLED, Map.of("reason", x.reason()));
             }
-            case TaskOutcome.Failed f -> fail(i, c, f);
+            case TaskOutcome.Failed f -> fail(i, c, f, cur);
         }
     }
 
-    private void succeed(int i, Completion c, TaskOutcome.Succeeded s) {
-        TaskRecord cur = store.task(run, c.item().task());
+    private void succeed(int i, Completion c, TaskOutcome.Succeeded s, TaskRecord cur) {
         store.updateTask(cur.ended(TaskState.SUCCEEDED, s.exitCode(), c.at(), null, s.outputs()));
         if (!s.outputs().isEmpty() && i >= plan.size()) {
             sweepOutputs
@@ -364,10 +513,9 @@ final class RunDriver {
                 Map.of("attempt", Integer.toString(c.item().attempt()), "exit_code", Integer.toString(s.exitCode())));
     }
 
-    private void fail(int i, Completion c, TaskOutcome.Failed f) {
+    private void fail(int i, Completion c, TaskOutcome.Failed f, TaskRecord cur) {
         WorkItem item = c.item();
         TaskSpec spec = spec(i);
-        TaskRecord cur = store.task(run, item.task());
         if (cancelling) {
             // A Ctrl-C on a terminal reaches the task too, which then fails on its own: during a cancellation a
             // failure ends the task cancelled (its failure kept for the record), never retried, never "failed".

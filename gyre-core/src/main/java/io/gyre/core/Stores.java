@@ -1,5 +1,6 @@
 package io.gyre.core;
 
+import io.gyre.api.Membership;
 import io.gyre.api.StateQueries;
 import io.gyre.api.StateStore;
 import java.time.InstantSource;
@@ -9,7 +10,8 @@ public final class Stores {
     private Stores() {}
 
     /**
-     * A store for one process: the store {@code gyre run} uses. It implements {@link StateQueries} too.
+     * A store for one process: the store {@code gyre run} uses. It implements {@link StateQueries} and
+     * {@link Membership} too (so that several orchestrators in one JVM can share it, as tests do).
      *
      * @param clock the source of timestamps (events, leases, completions) and of lease expiry; waiting uses the
      *     JVM's monotonic timer, not this clock
@@ -31,5 +33,5 @@ public final class Stores {
      * re-entrant and nested appends are delivered after the current event), but they must be quick and must
      * never wait for another thread that uses the store.
      */
-    public interface InMemoryStore extends StateStore, StateQueries {}
+    public interface InMemoryStore extends StateStore, StateQueries, Membership {}
 }

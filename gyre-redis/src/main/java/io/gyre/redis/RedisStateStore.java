@@ -4,15 +4,20 @@ import io.gyre.api.Completion;
 import io.gyre.api.Event;
 import io.gyre.api.EventKind;
 import io.gyre.api.EventListener;
+import io.gyre.api.FencedException;
 import io.gyre.api.GyreException;
 import io.gyre.api.IllegalTransitionException;
 import io.gyre.api.Lease;
+import io.gyre.api.Member;
 import io.gyre.api.NotFoundException;
+import io.gyre.api.OrchestratorId;
 import io.gyre.api.QueueName;
+import io.gyre.api.RunFence;
 import io.gyre.api.RunId;
 import io.gyre.api.RunRecord;
 import io.gyre.api.RunState;
 import io.gyre.api.StaleLeaseException;
+import io.gyre.api.StateStore;
 import io.gyre.api.TaskId;
 import io.gyre.api.TaskOutcome;
 import io.gyre.api.TaskRecord;
@@ -79,6 +84,12 @@ final class RedisStateStore implements RedisStore {
     private static final LuaScript EVENTS = LuaScript.named("events");
     private static final LuaScript EVENT_COUNT = LuaScript.named("event_count");
     private static final LuaScript RESIGNAL = LuaScript.named("resignal");
+    private static final LuaScript MEMBER_HEARTBEAT = LuaScript.named("member_heartbeat");
+    private static final LuaScript MEMBER_LEAVE = LuaScript.named("member_leave");
+    private static final LuaScript MEMBERS_LIVE = LuaScript.named("members_live");
+    private static final LuaScript CLAIM_RUN = LuaScript.named("claim_run");
+    private static final LuaScript GET_FENCE = LuaScript.named("get_fence");
+    private static final LuaScript ACTIVE_RUNS = LuaScript.named("active_runs");
     private static final List<LuaScript> ALL = List.of(
             CREATE_RUN,
             ADD_TASKS,
@@ -96,7 +107,13 @@ final class RedisStateStore implements RedisStore {
             APPEND,
             EVENTS,
             EVENT_COUNT,
-            RESIGNAL);
+            RESIGNAL,
+            MEMBER_HEARTBEAT,
+            MEMBER_LEAVE,
+            MEMBERS_LIVE,
+            CLAIM_RUN,
+            GET_FENCE,
+            ACTIVE_RUNS);
 
     private final RedisEndpoint endpoint;
     private final String prefix;
@@ -224,12 +241,18 @@ final class RedisStateStore implements RedisStore {
 
     @Override
     public RunRecord updateRun(RunRecord next) {
+        return updateRun(next, null);
+    }
+
+    private RunRecord updateRun(RunRecord next, @Nullable RunFence fence) {
         List<Object> r = run(
                 UPDATE_RUN,
                 next.id().value(),
                 Long.toString(next.version()),
                 next.state().name(),
-                runData(next));
+                runData(next),
+                token(fence, next.id()));
+        fenced(r, fence);
         switch (status(r)) {
             case "NORUN" -> throw new NotFoundException("run " + next.id());
             case "CONFLICT" ->
@@ -256,14 +279,20 @@ final class RedisStateStore implements RedisStore {
 
     @Override
     public TaskRecord updateTask(TaskRecord next) {
-        List<Object> args = new ArrayList<>(10);
+        return updateTask(next, null);
+    }
+
+    private TaskRecord updateTask(TaskRecord next, @Nullable RunFence fence) {
+        List<Object> args = new ArrayList<>(11);
         args.add(next.run().value());
         args.add(next.id().value());
         args.add(Long.toString(next.version()));
         args.add(next.state().name());
         addTaskFields(args, next);
+        args.add(token(fence, next.run()));
         List<Object> r = run(UPDATE_TASK, args.toArray());
         notFound(r, next.run(), next.id());
+        fenced(r, fence);
         switch (status(r)) {
             case "CONFLICT" ->
                 throw new VersionConflictException(
@@ -284,6 +313,10 @@ final class RedisStateStore implements RedisStore {
 
     @Override
     public void enqueue(WorkItem item) {
+        enqueue(item, null);
+    }
+
+    private void enqueue(WorkItem item, @Nullable RunFence fence) {
         byte[] encoded = Codec.item(item);
         List<Object> r = run(
                 ENQUEUE,
@@ -291,8 +324,10 @@ final class RedisStateStore implements RedisStore {
                 item.task().value(),
                 Integer.toString(item.attempt()),
                 item.queue().value(),
-                encoded);
+                encoded,
+                token(fence, item.run()));
         notFound(r, item.run(), item.task());
+        fenced(r, fence);
         switch (status(r)) {
             case "NOTREADY" ->
                 throw new GyreException("cannot enqueue " + item.run() + "/" + item.task() + ": it is "
@@ -442,6 +477,10 @@ final class RedisStateStore implements RedisStore {
 
     @Override
     public List<Completion> takeCompletions(RunId run, int max, Duration wait) {
+        return takeCompletions(run, max, wait, null);
+    }
+
+    private List<Completion> takeCompletions(RunId run, int max, Duration wait, @Nullable RunFence fence) {
         if (max < 1) {
             throw new GyreException("takeCompletions needs max >= 1, not " + max);
         }
@@ -450,10 +489,11 @@ final class RedisStateStore implements RedisStore {
         long deadline = System.nanoTime() + wait.toNanos();
         List<byte[]> signal = List.of(Codec.utf8(prefix + "inbox-signal:" + run.value()));
         while (true) {
-            List<Object> r = run(TAKE_COMPLETIONS, run.value(), Integer.toString(max));
+            List<Object> r = run(TAKE_COMPLETIONS, run.value(), Integer.toString(max), token(fence, run));
             if (status(r).equals("NORUN")) {
                 throw new NotFoundException("run " + run);
             }
+            fenced(r, fence);
             expect(r, "OK");
             if (r.size() > 1) {
                 List<Completion> taken = new ArrayList<>(r.size() - 1);
@@ -477,24 +517,34 @@ final class RedisStateStore implements RedisStore {
 
     @Override
     public Event append(Event event) {
-        return appendAll(List.of(event)).get(0);
+        return appendAll(List.of(event), null).get(0);
     }
 
     @Override
     public List<Event> appendAll(List<Event> events) {
+        return appendAll(events, null);
+    }
+
+    private List<Event> appendAll(List<Event> events, @Nullable RunFence fence) {
         if (events.isEmpty()) {
             return List.of();
         }
-        Object[] args = new Object[1 + 2 * events.size()];
+        Object[] args = new Object[2 + 2 * events.size()];
         args[0] = Integer.toString(events.size());
         for (int i = 0; i < events.size(); i++) {
             args[1 + 2 * i] = events.get(i).run().value();
             args[2 + 2 * i] = Codec.event(events.get(i));
         }
+        String token = "";
+        for (Event e : events) {
+            token = token(fence, e.run());
+        }
+        args[args.length - 1] = token;
         List<Object> r = run(APPEND, args);
         if (status(r).equals("NORUN")) {
             throw new NotFoundException("run " + str(r, 1));
         }
+        fenced(r, fence);
         expect(r, "OK");
         List<Event> stored = new ArrayList<>(events.size());
         for (int i = 0; i < events.size(); i++) {
@@ -520,6 +570,202 @@ final class RedisStateStore implements RedisStore {
                 s.handOver(list);
             }
         });
+    }
+
+    // ---------------------------------------------------------------- membership and fencing
+
+    @Override
+    public Member heartbeat(OrchestratorId id, Duration ttl) {
+        requirePositive("ttl", ttl);
+        Instant now = clock.instant();
+        Instant expires = now.plus(ttl);
+        List<Object> r = run(
+                MEMBER_HEARTBEAT,
+                id.value(),
+                Long.toString(now.getEpochSecond()),
+                Integer.toString(now.getNano()),
+                Long.toString(expires.getEpochSecond()),
+                Integer.toString(expires.getNano()),
+                expires.toString());
+        expect(r, "OK");
+        return new Member(id, Long.parseLong(str(r, 1)), expires);
+    }
+
+    @Override
+    public void leave(OrchestratorId id) {
+        expect(run(MEMBER_LEAVE, id.value()), "OK");
+    }
+
+    @Override
+    public List<Member> liveMembers() {
+        Instant now = clock.instant();
+        List<Object> r = run(MEMBERS_LIVE, Long.toString(now.getEpochSecond()), Integer.toString(now.getNano()));
+        expect(r, "OK");
+        List<Member> live = new ArrayList<>((r.size() - 1) / 3);
+        for (int i = 1; i + 2 < r.size(); i += 3) {
+            live.add(new Member(
+                    OrchestratorId.of(str(r, i)), Long.parseLong(str(r, i + 1)), Instant.parse(str(r, i + 2))));
+        }
+        live.sort(java.util.Comparator.comparing(Member::id));
+        return live;
+    }
+
+    @Override
+    public Optional<RunFence> claimRun(RunId run, OrchestratorId claimant) {
+        Instant now = clock.instant();
+        List<Object> r = run(
+                CLAIM_RUN,
+                run.value(),
+                claimant.value(),
+                Long.toString(now.getEpochSecond()),
+                Integer.toString(now.getNano()));
+        return switch (status(r)) {
+            case "NORUN" -> throw new NotFoundException("run " + run);
+            case "FINAL", "NOTOWNER" -> Optional.empty();
+            default -> {
+                expect(r, "OK");
+                yield Optional.of(new RunFence(run, claimant, Long.parseLong(str(r, 1))));
+            }
+        };
+    }
+
+    @Override
+    public Optional<RunFence> fence(RunId run) {
+        List<Object> r = run(GET_FENCE, run.value());
+        return switch (status(r)) {
+            case "NORUN" -> throw new NotFoundException("run " + run);
+            case "NONE" -> Optional.empty();
+            default -> {
+                expect(r, "OK");
+                yield Optional.of(new RunFence(run, OrchestratorId.of(str(r, 1)), Long.parseLong(str(r, 2))));
+            }
+        };
+    }
+
+    @Override
+    public List<RunId> activeRuns() {
+        List<Object> r = run(ACTIVE_RUNS);
+        expect(r, "OK");
+        List<RunId> out = new ArrayList<>(r.size() - 1);
+        for (int i = 1; i < r.size(); i++) {
+            out.add(RunId.of(str(r, i)));
+        }
+        out.sort(null);
+        return out;
+    }
+
+    @Override
+    public StateStore fenced(RunFence fence) {
+        return new Fenced(fence);
+    }
+
+    /** The token argument of a write to {@code run}: '' when unfenced; a fence for another run is misuse. */
+    private static String token(@Nullable RunFence fence, RunId run) {
+        if (fence == null) {
+            return "";
+        }
+        if (!fence.run().equals(run)) {
+            throw new GyreException("a driver fenced to run " + fence.run() + " tried to write to run " + run
+                    + "; drive each run through its own fenced view");
+        }
+        return Long.toString(fence.token());
+    }
+
+    private static void fenced(List<Object> r, @Nullable RunFence fence) {
+        if (fence != null && status(r).equals("FENCED")) {
+            throw new FencedException(fence, Long.parseLong(str(r, 1)));
+        }
+    }
+
+    /** The store as the holder of one fence sees it: its run's writes carry the fence. */
+    private final class Fenced implements StateStore {
+        private final RunFence fence;
+
+        Fenced(RunFence fence) {
+            this.fence = fence;
+        }
+
+        @Override
+        public void createRun(RunRecord run, Collection<TaskRecord> tasks) {
+            throw new GyreException("a fenced view drives an existing run; create runs through the store itself");
+        }
+
+        @Override
+        public RunRecord run(RunId id) {
+            return RedisStateStore.this.run(id);
+        }
+
+        @Override
+        public TaskRecord task(RunId run, TaskId task) {
+            return RedisStateStore.this.task(run, task);
+        }
+
+        @Override
+        public List<TaskRecord> tasks(RunId run) {
+            return RedisStateStore.this.tasks(run);
+        }
+
+        /**
+         * Not fenced: adding a dynamic sweep's instances keeps any the run already has, and every owner expands
+         * the same recorded lists into the same instances, so a stale owner's add changes nothing.
+         */
+        @Override
+        public List<TaskRecord> addTasks(RunId run, Collection<TaskRecord> tasks) {
+            return RedisStateStore.this.addTasks(run, tasks);
+        }
+
+        @Override
+        public RunRecord updateRun(RunRecord next) {
+            return RedisStateStore.this.updateRun(next, fence);
+        }
+
+        @Override
+        public TaskRecord updateTask(TaskRecord next) {
+            return RedisStateStore.this.updateTask(next, fence);
+        }
+
+        @Override
+        public void enqueue(WorkItem item) {
+            RedisStateStore.this.enqueue(item, fence);
+        }
+
+        @Override
+        public Optional<Lease> claim(WorkerId worker, List<QueueName> queues, Duration ttl, Duration wait) {
+            return RedisStateStore.this.claim(worker, queues, ttl, wait);
+        }
+
+        @Override
+        public Lease heartbeat(Lease lease, Duration ttl) {
+            return RedisStateStore.this.heartbeat(lease, ttl);
+        }
+
+        @Override
+        public void complete(Lease lease, TaskOutcome outcome) {
+            RedisStateStore.this.complete(lease, outcome);
+        }
+
+        @Override
+        public List<Lease> reapExpiredLeases(Instant now) {
+            return RedisStateStore.this.reapExpiredLeases(now);
+        }
+
+        @Override
+        public List<Completion> takeCompletions(RunId run, int max, Duration wait) {
+            return RedisStateStore.this.takeCompletions(run, max, wait, fence);
+        }
+
+        @Override
+        public Event append(Event event) {
+            return RedisStateStore.this.appendAll(List.of(event), fence).get(0);
+        }
+
+        @Override
+        public List<Event> appendAll(List<Event> events) {
+            return RedisStateStore.this.appendAll(events, fence);
+        }
+
+        @Override
+        public void close() {}
     }
 
     // ---------------------------------------------------------------- queries

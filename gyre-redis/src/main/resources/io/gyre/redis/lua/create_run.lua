@@ -10,4 +10,5 @@ for _ = 1, tonumber(ARGV[6]) do
   redis.call('RPUSH', tasksKey(run), ARGV[i])
   i = i + 9
 end
+if not FINAL_RUN[ARGV[3]] then redis.call('SADD', ACTIVE, run) end
 return {'OK'}

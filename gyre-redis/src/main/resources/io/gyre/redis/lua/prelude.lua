@@ -37,3 +37,33 @@ local function readTask(key)
   for i = 1, 8 do if not h[i] then h[i] = '' end end
   return h
 end
+-- Membership and fencing (ADR 0012).
+local ACTIVE = P .. 'active'
+local MEMBERS = P .. 'members'
+local EPOCHS = P .. 'epochs'
+local function memberKey(m) return P .. 'member:' .. m end
+local function ownerKey(r) return P .. 'owner:' .. r end
+local function inflightKey(r) return P .. 'inflight:' .. r end
+local FINAL_RUN = {SUCCEEDED = true, FAILED = true, CANCELLED = true}
+-- nil when a write to run r under token may go ahead ('' = not fenced); otherwise the reply refusing it.
+local function fenced(r, token)
+  if token == '' then return nil end
+  local cur = redis.call('HGET', ownerKey(r), 'k') or '0'
+  if cur ~= token then return {'FENCED', cur} end
+  return nil
+end
+-- The live members' ids, sorted; lapsed members are removed (a later heartbeat joins under a new epoch).
+local function liveMembers(nowS, nowN)
+  local live = {}
+  for _, m in ipairs(redis.call('SMEMBERS', MEMBERS)) do
+    local h = redis.call('HMGET', memberKey(m), 'es', 'en')
+    if h[1] and not isAfter(nowS, nowN, h[1], h[2]) then
+      live[#live + 1] = m
+    else
+      redis.call('SREM', MEMBERS, m)
+      redis.call('DEL', memberKey(m))
+    end
+  end
+  table.sort(live)
+  return live
+end
