@@ -1,5 +1,7 @@
 package io.gyre.core;
 
+import io.gyre.api.MergeOp;
+
 /**
  * The merged view of one named result.
  *

@@ -1,6 +1,7 @@
 package io.gyre.core;
 
 import io.gyre.api.GyreException;
+import io.gyre.api.MergeOp;
 import io.gyre.api.TaskId;
 import java.util.Arrays;
 import java.util.Map;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.gyre.api.GyreException;
+import io.gyre.api.MergeOp;
 import io.gyre.api.TaskId;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,6 +1,5 @@
-package io.gyre.core;
+package io.gyre.api;
 
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -27,7 +26,7 @@ public enum MergeOp {
                 return op;
             }
         }
-        throw new InvalidInputException(
-                List.of("merge op '" + text + "' is not one of mean, weighted-mean, sum, min, max, concat"));
+        throw new IllegalArgumentException(
+                "merge op '" + text + "' is not one of mean, weighted-mean, sum, min, max, concat");
     }
 }
