@@ -118,7 +118,14 @@ final class ProgressView implements EventListener, AutoCloseable {
             case TASK_RETRY_SCHEDULED -> TaskState.RETRY_WAIT;
             case TASK_SKIPPED -> TaskState.SKIPPED;
             case TASK_CANCELLED -> TaskState.CANCELLED;
-            case TASK_OUTPUT, RUN_STARTED, RUN_RESUMED, RUN_SUCCEEDED, RUN_FAILED, RUN_CANCELLED -> null;
+            case TASK_OUTPUT,
+                    RUN_STARTED,
+                    RUN_RESUMED,
+                    RUN_SUCCEEDED,
+                    RUN_FAILED,
+                    RUN_CANCELLED,
+                    PARTIAL_RESULT,
+                    PARTIAL_RESULT_REJECTED -> null;
         };
         if (s != null) {
             states.put(task, s);
