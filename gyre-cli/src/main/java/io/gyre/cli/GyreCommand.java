@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
             PlanCommand.class,
             StatusCommand.class,
             LogsCommand.class,
+            ResultsCommand.class,
+            ResultCommand.class,
             picocli.CommandLine.HelpCommand.class
         },
         footer = {"", "Exit codes: 0 success, 1 a task failed, 2 invalid input, 130 cancelled."})
