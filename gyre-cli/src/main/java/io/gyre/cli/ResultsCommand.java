@@ -2,6 +2,8 @@ package io.gyre.cli;
 
 import io.gyre.api.ObjectStore;
 import io.gyre.api.TaskId;
+import io.gyre.api.Flow;
+import io.gyre.core.FlowLoader;
 import io.gyre.core.InvalidInputException;
 import io.gyre.core.ObjectStores;
 import io.gyre.core.RunDirectory;
@@ -9,6 +11,7 @@ import io.gyre.results.MergedResult;
 import io.gyre.results.ResultsCsv;
 import io.gyre.results.ResultsJson;
 import io.gyre.results.ResultsText;
+import io.gyre.results.ResultsView;
 import io.gyre.results.Snapshot;
 import io.gyre.results.SnapshotParquet;
 import io.gyre.results.StoredResults;
@@ -128,8 +131,19 @@ final class ResultsCommand implements Callable<Integer> {
                         + " (see 'gyre status " + dir.path() + "' for its tasks)"));
             }
             all = new ArrayList<>();
+            Flow flow = FlowLoader.parse(dir.flowText(), dir.path().resolve(RunDirectory.FLOW).toString());
             for (Snapshot s : StoredResults.latest(store, id)) {
-                all.add(MergedResult.of(s));
+                // one task's snapshot, shown like a merge of one contributor
+                all.add(new MergedResult(
+                        s.name(),
+                        ResultsView.opOf(flow.mergeOf(s.name())),
+                        s.shape(),
+                        s.values(),
+                        new double[0],
+                        1,
+                        s.weight(),
+                        s.unit(),
+                        s.axes()));
             }
         } else {
             all = StoredResults.merged(store);
@@ -155,14 +169,14 @@ final class ResultsCommand implements Callable<Integer> {
             throw new InvalidInputException(List.of("there are no results to write"));
         }
         if (results.size() == 1 && !Files.isDirectory(target)) {
-            Files.write(target, SnapshotParquet.writeMerged(results.getFirst()));
+            Files.write(target, SnapshotParquet.write(results.getFirst()));
             out.println(target);
             return;
         }
         Files.createDirectories(target);
         for (MergedResult r : results) {
             Path file = target.resolve(r.name() + ".parquet");
-            Files.write(file, SnapshotParquet.writeMerged(r));
+            Files.write(file, SnapshotParquet.write(r));
             out.println(file);
         }
     }

@@ -135,7 +135,7 @@ public final class ResultsView implements EventListener, AutoCloseable {
             return;
         }
         try {
-            merger(name).accept(SnapshotParquet.read(objects.get(key)));
+            merger(name).accept(SnapshotParquet.readSnapshot(objects.get(key), key));
         } catch (RuntimeException bad) {
             // A snapshot that does not fit (another shape than the others): reported, the view goes on.
             problems.add(task + ": " + bad.getMessage());
@@ -149,7 +149,7 @@ public final class ResultsView implements EventListener, AutoCloseable {
             String[] parts = rest.split("/");
             if (parts.length == 3 && keep.contains(TaskId.of(parts[1]))) {
                 try {
-                    merger(parts[0]).accept(SnapshotParquet.read(objects.get(key)));
+                    merger(parts[0]).accept(SnapshotParquet.readSnapshot(objects.get(key), key));
                 } catch (RuntimeException bad) {
                     problems.add(parts[1] + ": " + bad.getMessage());
                 }
@@ -161,15 +161,15 @@ public final class ResultsView implements EventListener, AutoCloseable {
         return mergers.computeIfAbsent(name, n -> new ResultMerger(n, opOf(flow.mergeOf(n)), this::valuesOf));
     }
 
-    static MergeOp opOf(MergeSpec spec) {
+    /** The merge a spec asks for: a weighted mean with equal weights is a plain mean. */
+    public static MergeOp opOf(MergeSpec spec) {
         return spec.op() == MergeOp.WEIGHTED_MEAN && spec.weighting() == MergeSpec.Weighting.EQUAL
                 ? MergeOp.MEAN
                 : spec.op();
     }
 
     private double[] valuesOf(Snapshot.SnapshotRef ref) {
-        return SnapshotParquet.read(objects.get(ResultsLayout.snapshot(ref.name(), ref.task(), ref.seq())))
-                .values();
+        return SnapshotParquet.readValues(objects.get(ResultsLayout.snapshot(ref.name(), ref.task(), ref.seq())), ref.name());
     }
 
     private void publish() {
@@ -183,7 +183,7 @@ public final class ResultsView implements EventListener, AutoCloseable {
     private void write() {
         List<MergedResult> views = current;
         for (MergedResult r : views) {
-            objects.put(ResultsLayout.merged(r.name()), SnapshotParquet.writeMerged(r));
+            objects.put(ResultsLayout.merged(r.name()), SnapshotParquet.write(r));
         }
         if (!views.isEmpty()) {
             objects.put(ResultsLayout.json(), ResultsJson.write(views));

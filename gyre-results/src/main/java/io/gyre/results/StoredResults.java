@@ -16,7 +16,7 @@ public final class StoredResults {
         List<MergedResult> out = new ArrayList<>();
         for (String key : run.list(ResultsLayout.mergedRoot())) {
             if (key.endsWith(".parquet")) {
-                out.add(SnapshotParquet.readMerged(run.get(key)));
+                out.add(SnapshotParquet.readMerged(run.get(key), key));
             }
         }
         return out;
@@ -32,7 +32,7 @@ public final class StoredResults {
             }
         }
         List<Snapshot> out = new ArrayList<>();
-        newest.values().forEach(k -> out.add(SnapshotParquet.read(run.get(k))));
+        newest.values().forEach(k -> out.add(SnapshotParquet.readSnapshot(run.get(k), k)));
         return out;
     }
 

@@ -1,4 +1,4 @@
-package io.gyre.core;
+package io.gyre.results;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

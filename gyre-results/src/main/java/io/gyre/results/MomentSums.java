@@ -1,4 +1,4 @@
-package io.gyre.core;
+package io.gyre.results;
 
 /**
  * Running weighted sums {@code W = Σw}, {@code Σw·d} and {@code Σw·d²} per element of the shifted values
