@@ -52,7 +52,8 @@ final class LiveResults implements AutoCloseable {
     /** For a run being resumed: the merge starts from the snapshots of the tasks that succeeded before. */
     static LiveResults forResume(Path runDir, InstantSource clock) {
         RunDirectory dir = RunDirectory.open(runDir);
-        Flow flow = FlowLoader.parse(dir.flowText(), runDir.resolve(RunDirectory.FLOW).toString());
+        Flow flow = FlowLoader.parse(
+                dir.flowText(), runDir.resolve(RunDirectory.FLOW).toString());
         Set<TaskId> succeeded = dir.readStatuses().stream()
                 .filter(s -> s.state().equals("succeeded"))
                 .map(TaskStatus::id)

@@ -192,7 +192,8 @@ final class ProgressView implements EventListener, AutoCloseable {
         int width = merged.stream().mapToInt(r -> r.name().length()).max().orElse(0);
         for (MergedResult r : merged) {
             if (lines.size() == MAX_RESULT_LINES) {
-                lines.add("  ... and " + (merged.size() - MAX_RESULT_LINES) + " more results (gyre results " + runDir + ")");
+                lines.add("  ... and " + (merged.size() - MAX_RESULT_LINES) + " more results (gyre results " + runDir
+                        + ")");
                 break;
             }
             lines.add(String.format(Locale.ROOT, "  %-" + width + "s  %s", r.name(), ResultsText.line(r)));

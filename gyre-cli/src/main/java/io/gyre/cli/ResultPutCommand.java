@@ -43,7 +43,10 @@ final class ResultPutCommand implements Callable<Integer> {
     @Nullable
     String name;
 
-    @Option(names = "--weight", paramLabel = "W", description = "What this snapshot weighs, e.g. its primaries (default 1).")
+    @Option(
+            names = "--weight",
+            paramLabel = "W",
+            description = "What this snapshot weighs, e.g. its primaries (default 1).")
     double weight = 1;
 
     @Option(names = "--values", paramLabel = "v1,v2,...", split = ",", description = "The values.")
@@ -53,7 +56,11 @@ final class ResultPutCommand implements Callable<Integer> {
     @Nullable
     Path file;
 
-    @Option(names = "--shape", paramLabel = "d1,d2,...", split = ",", description = "The shape of --values (default: a list).")
+    @Option(
+            names = "--shape",
+            paramLabel = "d1,d2,...",
+            split = ",",
+            description = "The shape of --values (default: a list).")
     List<Integer> shape = new ArrayList<>();
 
     @Option(names = "--unit", paramLabel = "UNIT", description = "The unit of the values.")
@@ -116,7 +123,9 @@ final class ResultPutCommand implements Callable<Integer> {
                 problems.add("--values item " + (i + 1) + " '" + values.get(i) + "' is not a number");
             }
         }
-        int[] dims = shape.isEmpty() ? new int[] {v.length} : shape.stream().mapToInt(Integer::intValue).toArray();
+        int[] dims = shape.isEmpty()
+                ? new int[] {v.length}
+                : shape.stream().mapToInt(Integer::intValue).toArray();
         long count = 1;
         for (int d : dims) {
             count *= d;
@@ -137,9 +146,10 @@ final class ResultPutCommand implements Callable<Integer> {
         SnapshotFile read = SnapshotFiles.read(f);
         if (read.arrays().size() != 1) {
             List<String> names = read.arrays().stream().map(NamedArray::name).toList();
-            throw new InvalidInputException(List.of(f + " holds " + read.arrays().size() + " arrays " + names
-                    + "; 'gyre result put' publishes one. Copy the file into $" + ResultsExecutor.ENV
-                    + " to publish them all"));
+            throw new InvalidInputException(
+                    List.of(f + " holds " + read.arrays().size() + " arrays " + names
+                            + "; 'gyre result put' publishes one. Copy the file into $" + ResultsExecutor.ENV
+                            + " to publish them all"));
         }
         NamedArray a = read.arrays().getFirst();
         return new NamedArray(n, a.shape(), a.values(), unit != null ? unit : a.unit(), a.axes());

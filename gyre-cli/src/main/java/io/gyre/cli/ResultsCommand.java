@@ -1,8 +1,8 @@
 package io.gyre.cli;
 
+import io.gyre.api.Flow;
 import io.gyre.api.ObjectStore;
 import io.gyre.api.TaskId;
-import io.gyre.api.Flow;
 import io.gyre.core.FlowLoader;
 import io.gyre.core.InvalidInputException;
 import io.gyre.core.ObjectStores;
@@ -78,10 +78,12 @@ final class ResultsCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         String fmt = output.toLowerCase(Locale.ROOT);
         if (!FORMATS.contains(fmt)) {
-            throw new InvalidInputException(List.of("--output '" + output + "' is not one of " + String.join(", ", FORMATS)));
+            throw new InvalidInputException(
+                    List.of("--output '" + output + "' is not one of " + String.join(", ", FORMATS)));
         }
         if (fmt.equals("parquet") && to == null) {
-            throw new InvalidInputException(List.of("Parquet is binary: give --to FILE (or --to DIR for several results)"));
+            throw new InvalidInputException(
+                    List.of("Parquet is binary: give --to FILE (or --to DIR for several results)"));
         }
         if (watch && !fmt.equals("text")) {
             throw new InvalidInputException(List.of("--watch shows text; drop --output " + output + " or --watch"));
@@ -131,7 +133,8 @@ final class ResultsCommand implements Callable<Integer> {
                         + " (see 'gyre status " + dir.path() + "' for its tasks)"));
             }
             all = new ArrayList<>();
-            Flow flow = FlowLoader.parse(dir.flowText(), dir.path().resolve(RunDirectory.FLOW).toString());
+            Flow flow = FlowLoader.parse(
+                    dir.flowText(), dir.path().resolve(RunDirectory.FLOW).toString());
             for (Snapshot s : StoredResults.latest(store, id)) {
                 // one task's snapshot, shown like a merge of one contributor
                 all.add(new MergedResult(
@@ -153,11 +156,14 @@ final class ResultsCommand implements Callable<Integer> {
         }
         List<MergedResult> chosen = new ArrayList<>();
         for (String n : names) {
-            MergedResult r = all.stream().filter(x -> x.name().equals(n)).findFirst().orElse(null);
+            MergedResult r =
+                    all.stream().filter(x -> x.name().equals(n)).findFirst().orElse(null);
             if (r == null) {
                 List<String> known = all.stream().map(MergedResult::name).toList();
                 throw new InvalidInputException(List.of("no result named '" + n + "' in " + dir.path()
-                        + (known.isEmpty() ? " (it has no results yet)" : " (it has: " + String.join(", ", known) + ")")));
+                        + (known.isEmpty()
+                                ? " (it has no results yet)"
+                                : " (it has: " + String.join(", ", known) + ")")));
             }
             chosen.add(r);
         }

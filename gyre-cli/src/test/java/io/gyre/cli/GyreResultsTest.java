@@ -28,6 +28,12 @@ class GyreResultsTest {
                 + " \"$GYRE_RESULTS_DIR/s.json\"";
     }
 
+    /** A task whose {@code run:} is a block (the scripts hold braces and quotes). */
+    private static String task(String name, String script) {
+        return "  " + name + ":\n    run: |\n"
+                + script.lines().map(l -> "      " + l + "\n").reduce("", String::concat);
+    }
+
     private Cli run(String yaml, String... extra) throws Exception {
         Path flow = Cli.write(tmp, "flow.yaml", yaml);
         return Cli.runFlow(flow, tmp.resolve("runs"), "none", extra);
@@ -67,19 +73,16 @@ class GyreResultsTest {
                 merge:
                   page: {op: mean}
                 tasks:
-                  a: {run: %s}
-                  b: {run: %s}
-                  c: {run: %s}
-                """.formatted(
-                        publish("{\"results\": {\"page\": {\"values\": [1, 2]}}}"),
-                        publish("{\"results\": {\"page\": {\"values\": [3, 4]}}}"),
-                        publish("{\"results\": {\"page\": {\"values\": [5, 6]}}}")));
+                """ + task("a", publish("{\"results\": {\"page\": {\"values\": [1, 2]}}}"))
+                + task("b", publish("{\"results\": {\"page\": {\"values\": [3, 4]}}}"))
+                + task("c", publish("{\"results\": {\"page\": {\"values\": [5, 6]}}}")));
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode page = results(r.runDir()).get("page");
         assertThat(doubles(page.get("values"))).containsExactly(3, 4);
         assertThat(doubles(page.get("shape"))).containsExactly(2);
         // sample standard deviation of (1, 3, 5) is 2; the standard error of the mean is 2 / sqrt(3)
-        assertThat(doubles(page.get("stderr"))[0]).isCloseTo(2 / Math.sqrt(3), org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(doubles(page.get("stderr"))[0])
+                .isCloseTo(2 / Math.sqrt(3), org.assertj.core.data.Offset.offset(1e-12));
         assertThat(page.get("contributors").asInt()).isEqualTo(3);
         assertThat(page.get("op").asText()).isEqualTo("mean");
         // each snapshot is announced and stored as Parquet in the run directory
@@ -100,11 +103,8 @@ class GyreResultsTest {
         Cli r = run("""
                 name: weights
                 tasks:
-                  a: {run: %s}
-                  b: {run: %s}
-                """.formatted(
-                        publish("{\"weight\": 100, \"results\": {\"x\": {\"values\": [1]}}}"),
-                        publish("{\"weight\": 300, \"results\": {\"x\": {\"values\": [5]}}}")));
+                """ + task("a", publish("{\"weight\": 100, \"results\": {\"x\": {\"values\": [1]}}}"))
+                + task("b", publish("{\"weight\": 300, \"results\": {\"x\": {\"values\": [5]}}}")));
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode x = results(r.runDir()).get("x");
         assertThat(x.get("values").get(0).asDouble()).isEqualTo(4.0);
@@ -117,22 +117,16 @@ class GyreResultsTest {
         Cli r = run("""
                 name: replace
                 tasks:
-                  grows:
-                    run: |
-                      %s
-                      sleep 0.4
-                      %s
-                  fails:
-                    run: |
-                      %s
-                      sleep 0.4
-                      exit 3
-                  steady: {run: %s}
-                """.formatted(
-                        publish("{\"weight\": 10, \"results\": {\"x\": {\"values\": [100]}}}"),
-                        publish("{\"weight\": 30, \"results\": {\"x\": {\"values\": [2]}}}"),
-                        publish("{\"weight\": 50, \"results\": {\"x\": {\"values\": [1000]}}}"),
-                        publish("{\"weight\": 10, \"results\": {\"x\": {\"values\": [6]}}}")));
+                """
+                + task(
+                        "grows",
+                        publish("{\"weight\": 10, \"results\": {\"x\": {\"values\": [100]}}}")
+                                + "\nsleep 0.4\n"
+                                + publish("{\"weight\": 30, \"results\": {\"x\": {\"values\": [2]}}}"))
+                + task(
+                        "fails",
+                        publish("{\"weight\": 50, \"results\": {\"x\": {\"values\": [1000]}}}") + "\nsleep 0.4\nexit 3")
+                + task("steady", publish("{\"weight\": 10, \"results\": {\"x\": {\"values\": [6]}}}")));
         assertThat(r.exit()).isEqualTo(1);
         JsonNode x = results(r.runDir()).get("x");
         // grows' second snapshot (2 at weight 30) replaced its first; fails is excluded: (2*30 + 6*10) / 40 = 3
@@ -178,10 +172,10 @@ class GyreResultsTest {
                   hits: sum
                   "peak*": {op: max}
                 tasks:
-                  a: {run: %s}
-                  b: {run: %s}
-                """.formatted(
-                        publish("{\"results\": {\"hits\": {\"values\": [1, 2]}, \"peak-1\": {\"values\": [7]}}}"),
+                """
+                + task("a", publish("{\"results\": {\"hits\": {\"values\": [1, 2]}, \"peak-1\": {\"values\": [7]}}}"))
+                + task(
+                        "b",
                         publish("{\"results\": {\"hits\": {\"values\": [10, 20]}, \"peak-1\": {\"values\": [3]}}}")));
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode all = results(r.runDir());
@@ -191,15 +185,17 @@ class GyreResultsTest {
         assertThat(csv.exit()).as(csv.err()).isZero();
         assertThat(csv.out()).isEqualTo("name,index,coordinate,value,stderr\nhits,0,,11.0,\nhits,1,,22.0,\n");
         Path out = tmp.resolve("hits.parquet");
-        Cli pq = Cli.run("results", r.runDir().toString(), "--output", "parquet", "--name", "hits", "--to", out.toString());
+        Cli pq = Cli.run(
+                "results", r.runDir().toString(), "--output", "parquet", "--name", "hits", "--to", out.toString());
         assertThat(pq.exit()).as(pq.err()).isZero();
-        assertThat(io.gyre.results.SnapshotParquet.readMerged(Files.readAllBytes(out), out.toString()).values())
+        assertThat(io.gyre.results.SnapshotParquet.readMerged(Files.readAllBytes(out), out.toString())
+                        .values())
                 .containsExactly(11, 22);
     }
 
     @Test
     void resultsCommandErrorsAreClear() throws Exception {
-        Cli r = run("name: e\ntasks:\n  a: {run: " + publish("{\"results\": {\"x\": {\"values\": [1]}}}") + "}\n");
+        Cli r = run("name: e\ntasks:\n" + task("a", publish("{\"results\": {\"x\": {\"values\": [1]}}}")));
         String dir = r.runDir().toString();
         Cli unknown = Cli.run("results", dir, "--name", "y");
         assertThat(unknown.exit()).isEqualTo(2);
@@ -218,15 +214,27 @@ class GyreResultsTest {
     @Test
     void resultPutPublishesValuesAndFilesAndExplainsMistakes() throws Exception {
         Path inbox = tmp.resolve("inbox");
-        Cli ok = Cli.run("result", "put", "dose", "--weight", "250", "--values", "1,2.5,3", "--unit", "Gy",
-                "--results-dir", inbox.toString());
+        Cli ok = Cli.run(
+                "result",
+                "put",
+                "dose",
+                "--weight",
+                "250",
+                "--values",
+                "1,2.5,3",
+                "--unit",
+                "Gy",
+                "--results-dir",
+                inbox.toString());
         assertThat(ok.exit()).as(ok.err()).isZero();
         List<Path> files;
         try (Stream<Path> s = Files.list(inbox)) {
             files = s.toList();
         }
         assertThat(files).hasSize(1);
-        assertThat(files.getFirst().getFileName().toString()).startsWith("dose.").endsWith(".parquet");
+        assertThat(files.getFirst().getFileName().toString())
+                .startsWith("dose.")
+                .endsWith(".parquet");
         io.gyre.results.SnapshotFile read = io.gyre.results.SnapshotFiles.read(files.getFirst());
         assertThat(read.weight()).isEqualTo(250.0);
         assertThat(read.arrays().getFirst().name()).isEqualTo("dose");
@@ -251,16 +259,15 @@ class GyreResultsTest {
         Cli first = run("""
                 name: resume
                 tasks:
-                  ok: {run: %s}
-                  flaky:
-                    run: |
-                      if [ -e %s ]; then %s; else exit 1; fi
-                """.formatted(
-                        publish("{\"weight\": 1, \"results\": {\"x\": {\"values\": [2]}}}"),
-                        marker,
-                        publish("{\"weight\": 3, \"results\": {\"x\": {\"values\": [6]}}}")));
+                """ + task("ok", publish("{\"weight\": 1, \"results\": {\"x\": {\"values\": [2]}}}"))
+                + task(
+                        "flaky",
+                        "if [ -e " + marker + " ]; then "
+                                + publish("{\"weight\": 3, \"results\": {\"x\": {\"values\": [6]}}}")
+                                + "; else exit 1; fi"));
         assertThat(first.exit()).isEqualTo(1);
-        assertThat(results(first.runDir()).get("x").get("values").get(0).asDouble()).isEqualTo(2.0);
+        assertThat(results(first.runDir()).get("x").get("values").get(0).asDouble())
+                .isEqualTo(2.0);
         Files.createFile(marker);
         Cli again = Cli.run("run", "--resume", first.runDir().toString(), "--progress", "none");
         assertThat(again.exit()).as(again.err()).isZero();

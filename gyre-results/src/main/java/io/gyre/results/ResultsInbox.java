@@ -32,8 +32,8 @@ final class ResultsInbox implements AutoCloseable {
     private final ScheduledFuture<?> scans;
 
     ResultsInbox(ScheduledExecutorService timers) {
-        this.scans = timers.scheduleWithFixedDelay(
-                this::scanAll, EVERY.toMillis(), EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        this.scans =
+                timers.scheduleWithFixedDelay(this::scanAll, EVERY.toMillis(), EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Starts watching {@code dir} (created if missing); closing the watch takes what is left, then stops. */

@@ -28,8 +28,8 @@ public final class ResultsText {
     /** {@code 3.14163 ± 0.00041 (weighted-mean of 8 tasks, weight 1.92e+06)} or the array form. */
     public static String line(MergedResult r) {
         String unit = r.unit() == null ? "" : " " + r.unit();
-        String tail = " (" + r.op().wireName() + " of " + r.contributors() + (r.contributors() == 1 ? " task" : " tasks")
-                + ", weight " + compact(r.weight()) + ")";
+        String tail = " (" + r.op().wireName() + " of " + r.contributors()
+                + (r.contributors() == 1 ? " task" : " tasks") + ", weight " + compact(r.weight()) + ")";
         double[] v = r.values();
         if (v.length == 1) {
             return value(v[0], r.stderr().length == 1 ? r.stderr()[0] : Double.NaN) + unit + tail;
@@ -44,7 +44,8 @@ public final class ResultsText {
             }
         }
         StringBuilder sb = new StringBuilder();
-        sb.append(v.length).append(" values, peak ")
+        sb.append(v.length)
+                .append(" values, peak ")
                 .append(value(v[peak], r.stderr().length == v.length ? r.stderr()[peak] : Double.NaN))
                 .append(unit);
         if (r.axes().size() == 1 && r.shape().length == 1) {
@@ -56,26 +57,7 @@ public final class ResultsText {
                 sb.append(' ').append(a.unit());
             }
         }
-        double rel = meanRelativeError(v, r.stderr());
-        if (!Double.isNaN(rel)) {
-            sb.append(String.format(Locale.ROOT, ", mean rel. error %.2g%%", 100 * rel));
-        }
         return sb.append(tail).toString();
-    }
-
-    private static double meanRelativeError(double[] v, double[] err) {
-        if (err.length != v.length) {
-            return Double.NaN;
-        }
-        double sum = 0;
-        int n = 0;
-        for (int i = 0; i < v.length; i++) {
-            if (v[i] != 0 && Double.isFinite(err[i])) {
-                sum += Math.abs(err[i] / v[i]);
-                n++;
-            }
-        }
-        return n == 0 ? Double.NaN : sum / n;
     }
 
     /** {@code 3.14163 ± 0.00041}: the value to the precision its error supports (6 significant digits without one). */
@@ -87,10 +69,17 @@ public final class ResultsText {
         return String.format(Locale.ROOT, "%." + digits + "f ± %." + digits + "f", v, err);
     }
 
+    /** Up to 6 significant digits without trailing zeros: {@code 7.25}, {@code 960000}, {@code 1.92e+06}. */
     static String compact(double v) {
         if (v == Math.rint(v) && Math.abs(v) < 1e6) {
             return Long.toString((long) v);
         }
-        return String.format(Locale.ROOT, "%.6g", v);
+        String s = String.format(Locale.ROOT, "%.6g", v);
+        int e = s.indexOf('e');
+        String mantissa = e < 0 ? s : s.substring(0, e);
+        if (mantissa.contains(".")) {
+            mantissa = mantissa.replaceAll("0+$", "").replaceAll("\\.$", "");
+        }
+        return e < 0 ? mantissa : mantissa + s.substring(e);
     }
 }

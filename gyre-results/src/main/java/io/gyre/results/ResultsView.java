@@ -30,7 +30,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ResultsView implements EventListener, AutoCloseable {
     static final Duration WRITE_EVERY = Duration.ofMillis(250);
-    private static final Event STOP = Event.of(RunId.of("stop"), java.time.Instant.EPOCH, EventKind.RUN_CANCELLED, null, Map.of());
+    private static final Event STOP =
+            Event.of(RunId.of("stop"), java.time.Instant.EPOCH, EventKind.RUN_CANCELLED, null, Map.of());
 
     private final Flow flow;
     private final ObjectStore objects;
@@ -44,7 +45,10 @@ public final class ResultsView implements EventListener, AutoCloseable {
     private ResultsView(RunId run, Flow flow, ObjectStore objects) {
         this.flow = flow;
         this.objects = objects;
-        this.thread = Thread.ofPlatform().daemon(true).name("gyre-results-" + run.value()).unstarted(this::loop);
+        this.thread = Thread.ofPlatform()
+                .daemon(true)
+                .name("gyre-results-" + run.value())
+                .unstarted(this::loop);
     }
 
     /** A view of a new run. */
@@ -169,7 +173,8 @@ public final class ResultsView implements EventListener, AutoCloseable {
     }
 
     private double[] valuesOf(Snapshot.SnapshotRef ref) {
-        return SnapshotParquet.readValues(objects.get(ResultsLayout.snapshot(ref.name(), ref.task(), ref.seq())), ref.name());
+        return SnapshotParquet.readValues(
+                objects.get(ResultsLayout.snapshot(ref.name(), ref.task(), ref.seq())), ref.name());
     }
 
     private void publish() {
@@ -187,7 +192,9 @@ public final class ResultsView implements EventListener, AutoCloseable {
         }
         if (!views.isEmpty()) {
             objects.put(ResultsLayout.json(), ResultsJson.write(views));
-            objects.put(ResultsLayout.summary(), ResultsText.summary(views, problems).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            objects.put(
+                    ResultsLayout.summary(),
+                    ResultsText.summary(views, problems).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
     }
 

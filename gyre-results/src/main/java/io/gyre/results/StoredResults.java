@@ -26,7 +26,8 @@ public final class StoredResults {
     public static List<Snapshot> latest(ObjectStore run, TaskId task) {
         Map<String, String> newest = new TreeMap<>();
         for (String key : run.list(ResultsLayout.snapshotRoot())) {
-            String[] parts = key.substring(ResultsLayout.snapshotRoot().length()).split("/");
+            String[] parts =
+                    key.substring(ResultsLayout.snapshotRoot().length()).split("/");
             if (parts.length == 3 && parts[1].equals(task.value())) {
                 newest.merge(parts[0], key, (a, b) -> ResultsLayout.seqOf(a) >= ResultsLayout.seqOf(b) ? a : b);
             }
