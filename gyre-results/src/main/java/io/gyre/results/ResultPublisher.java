@@ -45,12 +45,12 @@ final class ResultPublisher {
             reject(run, task, file, e.getMessage());
             return;
         }
-                ObjectStore objects = objectsOf.apply(run);
+        ObjectStore objects = objectsOf.apply(run);
         List<Event> published = new ArrayList<>();
         for (Snapshot s : read.snapshots(task, 0)) {
             long seq = nextSeq(run, objects, s.name(), task);
-            Snapshot numbered = new Snapshot(
-                    task, s.name(), seq, s.weight(), s.shape(), s.values(), s.unit(), s.axes());
+            Snapshot numbered =
+                    new Snapshot(task, s.name(), seq, s.weight(), s.shape(), s.values(), s.unit(), s.axes());
             byte[] bytes = SnapshotParquet.write(numbered);
             String key = ResultsLayout.snapshot(s.name(), task, seq);
             objects.put(key, bytes);
@@ -77,7 +77,8 @@ final class ResultPublisher {
 
     private long nextSeq(RunId run, ObjectStore objects, String name, TaskId task) {
         String prefix = ResultsLayout.snapshots(name, task);
-        return lastSeq.compute(run.value() + "/" + prefix, (k, old) -> old == null ? firstSeq(objects, prefix) : old + 1);
+        return lastSeq.compute(
+                run.value() + "/" + prefix, (k, old) -> old == null ? firstSeq(objects, prefix) : old + 1);
     }
 
     /** 1, or one more than the highest snapshot already stored (an earlier attempt, a worker that died). */
