@@ -10,6 +10,8 @@ import io.gyre.api.TaskId;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,6 +119,21 @@ public final class SnapshotParquet {
      */
     public static double[] readValues(byte[] parquet, String source) {
         return new ParquetColumns(parquet, source).column("value");
+    }
+
+    /**
+     * The {@code value} column of a Gyre snapshot file on disk. The file is read whole into the heap: for files
+     * of a few MB that is faster than a memory mapping, whose page faults cost more than the copy (measured in
+     * docs/adr/0008-parquet-library.md).
+     */
+    public static double[] readValues(Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new InvalidSnapshotException(file.toString(), "cannot be read (" + e + ")", e);
+        }
+        return readValues(bytes, file.toString());
     }
 
     /** A snapshot Gyre wrote, with its metadata. */
