@@ -13,7 +13,9 @@ import java.nio.file.StandardOpenOption;
  * the merge benchmark; see docs/adr/0009-merge-algorithm-and-memory.md.) Not thread-safe: one per reading thread.
  */
 public final class ValuesReader {
-    private ByteBuffer buffer = ByteBuffer.allocate(0);
+    // Direct: a channel reads into it straight from the page cache (into a heap buffer the JDK would read into a
+    // temporary direct buffer first and copy), and the pages are then copied once, into the caller's array.
+    private ByteBuffer buffer = ByteBuffer.allocateDirect(0);
 
     /**
      * The values of {@code file}: written into {@code into} when it has the right length (and then returned),
@@ -26,7 +28,7 @@ public final class ValuesReader {
                 throw new InvalidSnapshotException(file.toString(), 0, "is " + size + " bytes, too large to read");
             }
             if (buffer.capacity() < size) {
-                buffer = ByteBuffer.allocate((int) Math.max(size, buffer.capacity() * 5L / 4));
+                buffer = ByteBuffer.allocateDirect((int) Math.max(size, buffer.capacity() * 5L / 4));
             }
             buffer.clear().limit((int) size);
             while (buffer.hasRemaining()) {
