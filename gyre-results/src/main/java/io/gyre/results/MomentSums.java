@@ -3,7 +3,7 @@ package io.gyre.results;
 /**
  * Running weighted sums {@code W = Σw}, {@code Σw·d} and {@code Σw·d²} per element of the shifted values
  * {@code d = x − K}, where {@code K} is the first contribution's value (the shifted-data algorithm: with K near
- * the mean, {@code Σw·d² − (Σw·d)²/W} does not cancel). The sums are kept in double-double precision (a high and
+ * the mean, {@code Σw·d² − (Σw·d)²/W} does not cancel). The sums are kept in twice double precision (a high and
  * a low double each: the rounded sum and the accumulated exact errors of error-free two-sums and FMA products), so
  * a contribution can be removed again exactly enough for a newer snapshot to replace an older one.
  *
