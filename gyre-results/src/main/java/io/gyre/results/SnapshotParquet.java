@@ -138,6 +138,14 @@ public final class SnapshotParquet {
 
     /** A snapshot Gyre wrote, with its metadata. */
     public static Snapshot readSnapshot(byte[] parquet, String source) {
+        try {
+            return snapshot(parquet, source);
+        } catch (IllegalArgumentException e) { // a malformed number in the metadata, or an inconsistent snapshot
+            throw new InvalidSnapshotException(source, 0, "has invalid gyre.* metadata: " + e.getMessage());
+        }
+    }
+
+    private static Snapshot snapshot(byte[] parquet, String source) {
         Decoded d = decode(parquet, source);
         Map<String, String> m = d.meta;
         String name = required(m, "gyre.name", source);
@@ -155,16 +163,19 @@ public final class SnapshotParquet {
 
     /** A merged result Gyre wrote, with its metadata. */
     public static MergedResult readMerged(byte[] parquet, String source) {
+        try {
+            return merged(parquet, source);
+        } catch (IllegalArgumentException e) { // a malformed number or op in the metadata
+            throw new InvalidSnapshotException(source, 0, "has invalid gyre.* metadata: " + e.getMessage());
+        }
+    }
+
+    private static MergedResult merged(byte[] parquet, String source) {
         Decoded d = decode(parquet, source);
         Map<String, String> m = d.meta;
         double[] values = d.column("value", source);
         double[] stderr = d.columns.containsKey("stderr") ? d.column("stderr", source) : new double[0];
-        MergeOp op;
-        try {
-            op = MergeOp.parse(required(m, "gyre.op", source));
-        } catch (IllegalArgumentException e) {
-            throw new InvalidSnapshotException(source, 0, String.valueOf(e.getMessage()));
-        }
+        MergeOp op = MergeOp.parse(required(m, "gyre.op", source));
         return new MergedResult(
                 required(m, "gyre.name", source),
                 op,
@@ -188,7 +199,11 @@ public final class SnapshotParquet {
         double weight = 1;
         String w = m.get("gyre.weight");
         if (w != null) {
-            weight = Double.parseDouble(w);
+            try {
+                weight = Double.parseDouble(w);
+            } catch (NumberFormatException e) {
+                weight = Double.NaN;
+            }
             if (!(weight >= 0) || Double.isInfinite(weight)) {
                 throw new InvalidSnapshotException(source, 0, "gyre.weight " + w + " is not a finite number >= 0");
             }
