@@ -3,6 +3,7 @@ package io.gyre.bench;
 import io.gyre.api.Action;
 import io.gyre.api.Cancellation;
 import io.gyre.api.Executor;
+import io.gyre.api.Flow;
 import io.gyre.api.GyreException;
 import io.gyre.api.ObjectStore;
 import io.gyre.api.RunId;
@@ -19,7 +20,6 @@ import io.gyre.results.ResultsExecutor;
 import io.gyre.results.ResultsView;
 import io.gyre.results.Snapshot;
 import io.gyre.results.SnapshotParquet;
-import io.gyre.api.Flow;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,12 +87,17 @@ public final class SnapshotLatency {
                     for (int s = 1; s <= snapshots; s++) {
                         Path tmp = inbox.resolve(".snap.tmp");
                         if (parquet) {
-                            Files.write(tmp, SnapshotParquet.write(new Snapshot(task, "x", 0, s, new int[] {size}, values)));
+                            Files.write(
+                                    tmp,
+                                    SnapshotParquet.write(new Snapshot(task, "x", 0, s, new int[] {size}, values)));
                         } else {
                             Files.writeString(tmp, json(values, s));
                         }
                         long t0 = System.nanoTime();
-                        Files.move(tmp, inbox.resolve(parquet ? "snap.parquet" : "snap.json"), StandardCopyOption.ATOMIC_MOVE);
+                        Files.move(
+                                tmp,
+                                inbox.resolve(parquet ? "snap.parquet" : "snap.json"),
+                                StandardCopyOption.ATOMIC_MOVE);
                         while (!shows(view.current(), s)) {
                             Thread.onSpinWait();
                             if (System.nanoTime() - t0 > Duration.ofSeconds(30).toNanos()) {
@@ -112,8 +117,17 @@ public final class SnapshotLatency {
             Path work = root.resolve("tasks/sim/outputs");
             Files.createDirectories(work);
             results.execute(
-                    new TaskLaunch(run, task, 1, new Action.Shell("true"), Map.of(), work, Path.of("/dev/null"),
-                            Path.of("/dev/null"), Path.of("/dev/null"), null),
+                    new TaskLaunch(
+                            run,
+                            task,
+                            1,
+                            new Action.Shell("true"),
+                            Map.of(),
+                            work,
+                            Path.of("/dev/null"),
+                            Path.of("/dev/null"),
+                            Path.of("/dev/null"),
+                            null),
                     new Cancellation());
         } finally {
             view.close();
@@ -122,7 +136,12 @@ public final class SnapshotLatency {
         Arrays.sort(latencies);
         double p50 = latencies[latencies.length / 2];
         double p99 = latencies[(int) Math.ceil(latencies.length * 0.99) - 1];
-        Results.note(String.format(Locale.ROOT, "%s: %d snapshots of %d values, max %.1f ms", label, snapshots, size,
+        Results.note(String.format(
+                Locale.ROOT,
+                "%s: %d snapshots of %d values, max %.1f ms",
+                label,
+                snapshots,
+                size,
                 latencies[latencies.length - 1]));
         Results.result("latency." + label + ".p50_ms", p50, "ms");
         Results.result("latency." + label + ".p99_ms", p99, "ms");
@@ -134,7 +153,8 @@ public final class SnapshotLatency {
     }
 
     private static String json(double[] values, int weight) {
-        StringBuilder sb = new StringBuilder("{\"weight\": ").append(weight).append(", \"results\": {\"x\": {\"values\": [");
+        StringBuilder sb =
+                new StringBuilder("{\"weight\": ").append(weight).append(", \"results\": {\"x\": {\"values\": [");
         for (int i = 0; i < values.length; i++) {
             sb.append(i == 0 ? "" : ",").append(values[i]);
         }

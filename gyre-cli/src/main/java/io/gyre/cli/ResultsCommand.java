@@ -14,7 +14,7 @@ import io.gyre.results.ResultsText;
 import io.gyre.results.ResultsView;
 import io.gyre.results.Snapshot;
 import io.gyre.results.SnapshotParquet;
-import io.gyre.results.StoredResults;
+import io.gyre.results.SnapshotStore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -135,7 +135,7 @@ final class ResultsCommand implements Callable<Integer> {
             all = new ArrayList<>();
             Flow flow = FlowLoader.parse(
                     dir.flowText(), dir.path().resolve(RunDirectory.FLOW).toString());
-            for (Snapshot s : StoredResults.latest(store, id)) {
+            for (Snapshot s : new SnapshotStore(store, "results").latest(id)) {
                 // one task's snapshot, shown like a merge of one contributor
                 all.add(new MergedResult(
                         s.name(),
@@ -149,7 +149,7 @@ final class ResultsCommand implements Callable<Integer> {
                         s.axes()));
             }
         } else {
-            all = StoredResults.merged(store);
+            all = new SnapshotStore(store, "results").mergedAll();
         }
         if (names.isEmpty()) {
             return all;

@@ -1,17 +1,13 @@
 package io.gyre.results;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import org.apache.parquet.io.DelegatingSeekableInputStream;
-import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.PositionOutputStream;
-import org.apache.parquet.io.SeekableInputStream;
 
 /**
- * Parquet's file abstractions over a byte array, so that snapshots are encoded and decoded in memory and the
- * object store alone decides where the bytes live (and makes their publication atomic).
+ * Parquet's output file over a byte array, so that snapshots are encoded in memory and the object store alone
+ * decides where the bytes live (and makes their publication atomic). Reading needs no such adapter: see
+ * {@link ParquetColumns}.
  */
 final class InMemoryParquetFiles {
     private InMemoryParquetFiles() {}
@@ -67,49 +63,6 @@ final class InMemoryParquetFiles {
     private static final class Buffer extends ByteArrayOutputStream {
         Buffer() {
             super(1 << 16);
-        }
-    }
-
-    /** An input file over {@code bytes} (not copied). */
-    static InputFile source(byte[] bytes) {
-        return new InputFile() {
-            @Override
-            public long getLength() {
-                return bytes.length;
-            }
-
-            @Override
-            public SeekableInputStream newStream() {
-                Seekable in = new Seekable(bytes);
-                return new DelegatingSeekableInputStream(in) {
-                    @Override
-                    public long getPos() {
-                        return in.position();
-                    }
-
-                    @Override
-                    public void seek(long newPos) throws IOException {
-                        if (newPos < 0 || newPos > bytes.length) {
-                            throw new IOException("seek to " + newPos + " outside a file of " + bytes.length);
-                        }
-                        in.moveTo((int) newPos);
-                    }
-                };
-            }
-        };
-    }
-
-    private static final class Seekable extends ByteArrayInputStream {
-        Seekable(byte[] bytes) {
-            super(bytes);
-        }
-
-        synchronized int position() {
-            return pos;
-        }
-
-        synchronized void moveTo(int p) {
-            pos = p;
         }
     }
 }

@@ -1,7 +1,7 @@
 package io.gyre.results;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +31,7 @@ import org.apache.parquet.format.Util;
 import org.apache.parquet.format.converter.ParquetMetadataConverter;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.io.api.Converter;
 import org.apache.parquet.io.api.GroupConverter;
@@ -54,30 +55,81 @@ import org.jspecify.annotations.Nullable;
 final class ParquetColumns {
     private static final byte[] MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
 
-    private final byte[] file;
+    /** The whole file, position 0 at its first byte: a heap buffer or a mapped file. */
+    private final ByteBuffer file;
+
     private final String source;
     private final ParquetMetadata footer;
 
     ParquetColumns(byte[] file, String source) {
-        this.file = file;
+        this(ByteBuffer.wrap(file), source);
+    }
+
+    ParquetColumns(ByteBuffer file, String source) {
+        this.file = file.slice().order(ByteOrder.LITTLE_ENDIAN);
         this.source = source;
-        int n = file.length;
-        if (n < 12 || !Arrays.equals(file, 0, 4, MAGIC, 0, 4) || !Arrays.equals(file, n - 4, n, MAGIC, 0, 4)) {
+        int n = this.file.limit();
+        if (n < 12 || !magicAt(0) || !magicAt(n - 4)) {
             throw new InvalidSnapshotException(
                     source, 0, "is not a Parquet file (it does not start and end with PAR1)");
         }
-        int length =
-                ByteBuffer.wrap(file, n - 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+        int length = this.file.getInt(n - 8);
         if (length <= 0 || length > n - 12) {
             throw new InvalidSnapshotException(
                     source, 0, "is not a readable Parquet file (footer length " + length + ")");
         }
         try {
             footer = new ParquetMetadataConverter()
-                    .readParquetMetadata(
-                            new ByteArrayInputStream(file, n - 8 - length, length), ParquetMetadataConverter.NO_FILTER);
+                    .readParquetMetadata(stream(n - 8 - length, length), ParquetMetadataConverter.NO_FILTER);
         } catch (IOException | RuntimeException e) {
             throw new InvalidSnapshotException(source, "is not a readable Parquet file (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private boolean magicAt(int at) {
+        for (int i = 0; i < 4; i++) {
+            if (file.get(at + i) != MAGIC[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code length} bytes of the file from {@code at}, without copying. */
+    private ByteBuffer slice(int at, int length) {
+        return file.slice(at, length).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    private ByteBufferStream stream(int at, int length) {
+        return new ByteBufferStream(slice(at, length));
+    }
+
+    /** An input stream over a buffer that tells how far it got. */
+    private static final class ByteBufferStream extends InputStream {
+        private final ByteBuffer buffer;
+
+        ByteBufferStream(ByteBuffer buffer) {
+            this.buffer = buffer;
+        }
+
+        @Override
+        public int read() {
+            return buffer.hasRemaining() ? buffer.get() & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (!buffer.hasRemaining()) {
+                return -1;
+            }
+            int n = Math.min(len, buffer.remaining());
+            buffer.get(b, off, n);
+            return n;
+        }
+
+        @Override
+        public int available() {
+            return buffer.remaining();
         }
     }
 
@@ -136,6 +188,11 @@ final class ParquetColumns {
 
     /** One column's values (converted to double), all row groups one after another. */
     double[] column(String name) {
+        return column(name, null);
+    }
+
+    /** Like {@link #column(String)}, into {@code into} when it has exactly the right length. */
+    double[] column(String name, double @Nullable [] into) {
         if (!has(name)) {
             throw new InvalidSnapshotException(
                     source, 0, "has no '" + name + "' column; it is not a result Gyre wrote");
@@ -146,7 +203,7 @@ final class ParquetColumns {
         if (rows > Integer.MAX_VALUE - 8) {
             throw new InvalidSnapshotException(source, 0, "has " + rows + " rows, more than one array can hold");
         }
-        double[] out = new double[(int) rows];
+        double[] out = into != null && into.length == rows ? into : new double[(int) rows];
         int at = 0;
         try {
             for (BlockMetaData block : footer.getBlocks()) {
@@ -241,7 +298,7 @@ final class ParquetColumns {
             if (pos >= end) {
                 return null;
             }
-            ByteArrayInputStream in = new ByteArrayInputStream(file, pos, end - pos);
+            ByteBufferStream in = stream(pos, end - pos);
             PageHeader h = Util.readPageHeader(in);
             pos = end - in.available();
             return h;
@@ -252,9 +309,24 @@ final class ParquetColumns {
             if (pos + size > end) {
                 throw new IllegalStateException("a page runs past the end of its column chunk");
             }
-            BytesInput b = BytesInput.from(ByteBuffer.wrap(file, pos, size).slice());
+            BytesInput b = BytesInput.from(slice(pos, size));
             pos += size;
             return b;
+        }
+
+        /** A data page's value bytes, decompressed; without copying when the chunk is uncompressed. */
+        private ByteBuffer values(PageHeader h, int skip) throws IOException {
+            int size = h.getCompressed_page_size();
+            if (pos + size > end) {
+                throw new IllegalStateException("a page runs past the end of its column chunk");
+            }
+            ByteBuffer raw = slice(pos + skip, size - skip);
+            pos += size;
+            if (chunk.getCodec() == CompressionCodecName.UNCOMPRESSED) {
+                return raw;
+            }
+            byte[] out = PureJavaCodecs.decompress(chunk.getCodec(), raw, h.getUncompressed_page_size() - skip);
+            return ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
         }
 
         /** Copies a required DOUBLE column of PLAIN / BYTE_STREAM_SPLIT pages; false (nothing read) otherwise. */
@@ -270,26 +342,25 @@ final class ParquetColumns {
             while ((h = nextHeader()) != null) {
                 Encoding encoding;
                 int count;
-                BytesInput values;
+                ByteBuffer values;
                 switch (h.getType()) {
                     case DATA_PAGE -> {
                         DataPageHeader d = h.getData_page_header();
                         encoding = ParquetPages.encoding(d.getEncoding());
                         count = d.getNum_values();
-                        values = decompressor.decompress(body(h), h.getUncompressed_page_size());
+                        values = values(h, 0);
                     }
                     case DATA_PAGE_V2 -> {
                         DataPageHeaderV2 d = h.getData_page_header_v2();
                         encoding = ParquetPages.encoding(d.getEncoding());
                         count = d.getNum_values();
                         int levels = d.getRepetition_levels_byte_length() + d.getDefinition_levels_byte_length();
-                        BytesInput all = body(h);
-                        ByteBuffer buffer = all.toByteBuffer();
-                        buffer.position(buffer.position() + levels);
-                        BytesInput data = BytesInput.from(buffer.slice());
-                        values = d.isIs_compressed()
-                                ? decompressor.decompress(data, h.getUncompressed_page_size() - levels)
-                                : data;
+                        if (d.isIs_compressed()) {
+                            values = values(h, levels);
+                        } else {
+                            values = slice(pos + levels, h.getCompressed_page_size() - levels);
+                            pos += h.getCompressed_page_size();
+                        }
                     }
                     case DICTIONARY_PAGE, INDEX_PAGE -> {
                         body(h);
@@ -303,11 +374,13 @@ final class ParquetColumns {
                 if (filled + count > at + n) {
                     throw new IOException("pages hold more values than the row group's " + n + " rows");
                 }
-                ByteBuffer buffer = values.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+                if (values.remaining() < count * Double.BYTES) {
+                    throw new IOException("a page of " + count + " doubles holds " + values.remaining() + " bytes");
+                }
                 if (encoding == Encoding.PLAIN) {
-                    buffer.asDoubleBuffer().get(out, filled, count);
+                    values.asDoubleBuffer().get(out, filled, count);
                 } else {
-                    ParquetPages.unsplitDoubles(buffer, out, filled, count);
+                    ParquetPages.unsplitDoubles(values, out, filled, count);
                 }
                 filled += count;
             }
@@ -363,7 +436,8 @@ final class ParquetColumns {
                         }
                         case DATA_PAGE_V2 -> {
                             DataPageHeaderV2 d = h.getData_page_header_v2();
-                            ByteBuffer all = body(h).toByteBuffer();
+                            ByteBuffer all = slice(pos, h.getCompressed_page_size());
+                            pos += h.getCompressed_page_size();
                             int rl = d.getRepetition_levels_byte_length();
                             int dl = d.getDefinition_levels_byte_length();
                             int start = all.position();

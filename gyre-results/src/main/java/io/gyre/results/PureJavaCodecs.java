@@ -11,7 +11,6 @@ import io.airlift.compress.zstd.ZstdDecompressor;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -138,7 +137,12 @@ enum PureJavaCodecs implements CompressionCodecFactory {
         public void release() {}
     }
 
-    static UncheckedIOException unchecked(IOException e) {
-        return new UncheckedIOException(e);
+    /** Decompresses one page from {@code in} into a new array of {@code size} bytes. */
+    static byte[] decompress(CompressionCodecName codec, ByteBuffer in, int size) throws IOException {
+        byte[] bytes = new byte[in.remaining()];
+        in.duplicate().get(bytes);
+        return INSTANCE.getDecompressor(codec)
+                .decompress(BytesInput.from(bytes), size)
+                .toByteArray();
     }
 }

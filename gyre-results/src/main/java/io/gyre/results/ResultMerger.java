@@ -40,7 +40,10 @@ public final class ResultMerger {
         this.source = source;
     }
 
-    /** Takes a snapshot into the view; an older or equal sequence number than the task's newest is ignored. */
+    /**
+     * Takes a snapshot into the view; an older or equal sequence number than the task's newest is ignored. The
+     * merger keeps no reference to {@code s.values()}: the caller may reuse the array once this returns.
+     */
     public void accept(Snapshot s) {
         if (!s.name().equals(name)) {
             throw new GyreException("snapshot '" + s.name() + "' given to the merger of '" + name + "'");

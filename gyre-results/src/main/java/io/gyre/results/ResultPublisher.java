@@ -25,6 +25,9 @@ import java.util.function.Function;
  * {@code <file>.rejected} (nothing is lost) and a {@code partial_result_rejected} event says why.
  */
 final class ResultPublisher {
+    /** The prefix of a run's results in its object store. */
+    static final String RESULTS = "results";
+
     private final StateStore events;
     private final Function<RunId, ObjectStore> objectsOf;
     private final InstantSource clock;
@@ -45,15 +48,12 @@ final class ResultPublisher {
             reject(run, task, file, e.getMessage());
             return;
         }
-        ObjectStore objects = objectsOf.apply(run);
+        SnapshotStore snapshots = new SnapshotStore(objectsOf.apply(run), RESULTS);
         List<Event> published = new ArrayList<>();
         for (Snapshot s : read.snapshots(task, 0)) {
-            long seq = nextSeq(run, objects, s.name(), task);
-            Snapshot numbered =
-                    new Snapshot(task, s.name(), seq, s.weight(), s.shape(), s.values(), s.unit(), s.axes());
-            byte[] bytes = SnapshotParquet.write(numbered);
-            String key = ResultsLayout.snapshot(s.name(), task, seq);
-            objects.put(key, bytes);
+            long seq = nextSeq(run, snapshots, s.name(), task);
+            SnapshotStore.Stored stored = snapshots.put(
+                    new Snapshot(task, s.name(), seq, s.weight(), s.shape(), s.values(), s.unit(), s.axes()));
             published.add(Event.of(
                     run,
                     clock.instant(),
@@ -63,8 +63,8 @@ final class ResultPublisher {
                             "name", s.name(),
                             "seq", Long.toString(seq),
                             "weight", number(s.weight()),
-                            "bytes", Integer.toString(bytes.length),
-                            "key", key)));
+                            "bytes", Long.toString(stored.bytes()),
+                            "key", stored.key())));
         }
         try {
             Files.deleteIfExists(file);
@@ -75,19 +75,11 @@ final class ResultPublisher {
         events.appendAll(published);
     }
 
-    private long nextSeq(RunId run, ObjectStore objects, String name, TaskId task) {
-        String prefix = ResultsLayout.snapshots(name, task);
+    /** 1, or one more than the highest already stored (an earlier attempt, a worker that died), then counting. */
+    private long nextSeq(RunId run, SnapshotStore snapshots, String name, TaskId task) {
         return lastSeq.compute(
-                run.value() + "/" + prefix, (k, old) -> old == null ? firstSeq(objects, prefix) : old + 1);
-    }
-
-    /** 1, or one more than the highest snapshot already stored (an earlier attempt, a worker that died). */
-    private static long firstSeq(ObjectStore objects, String prefix) {
-        long max = 0;
-        for (String key : objects.list(prefix)) {
-            max = Math.max(max, ResultsLayout.seqOf(key));
-        }
-        return max + 1;
+                run.value() + "/" + name + "/" + task.value(),
+                (k, old) -> old == null ? snapshots.lastSeq(task, name) + 1 : old + 1);
     }
 
     private void reject(RunId run, TaskId task, Path file, @org.jspecify.annotations.Nullable String reason) {

@@ -34,7 +34,7 @@ public final class ResultsView implements EventListener, AutoCloseable {
             Event.of(RunId.of("stop"), java.time.Instant.EPOCH, EventKind.RUN_CANCELLED, null, Map.of());
 
     private final Flow flow;
-    private final ObjectStore objects;
+    private final SnapshotStore snapshots;
     private final LinkedBlockingQueue<Event> queue = new LinkedBlockingQueue<>();
     private final Map<String, ResultMerger> mergers = new TreeMap<>();
     private final List<String> problems = new ArrayList<>();
@@ -44,7 +44,7 @@ public final class ResultsView implements EventListener, AutoCloseable {
 
     private ResultsView(RunId run, Flow flow, ObjectStore objects) {
         this.flow = flow;
-        this.objects = objects;
+        this.snapshots = new SnapshotStore(objects, ResultPublisher.RESULTS);
         this.thread = Thread.ofPlatform()
                 .daemon(true)
                 .name("gyre-results-" + run.value())
@@ -139,7 +139,7 @@ public final class ResultsView implements EventListener, AutoCloseable {
             return;
         }
         try {
-            merger(name).accept(SnapshotParquet.readSnapshot(objects.get(key), key));
+            merger(name).accept(snapshots.read(key));
         } catch (RuntimeException bad) {
             // A snapshot that does not fit (another shape than the others): reported, the view goes on.
             problems.add(task + ": " + bad.getMessage());
@@ -147,22 +147,19 @@ public final class ResultsView implements EventListener, AutoCloseable {
     }
 
     private void seed(Set<TaskId> keep) {
-        for (String key : objects.list(ResultsLayout.snapshotRoot())) {
-            // results/snapshots/<name>/<task>/<seq>.parquet: the newest of each (name, task) replaces older ones
-            String rest = key.substring(ResultsLayout.snapshotRoot().length());
-            String[] parts = rest.split("/");
-            if (parts.length == 3 && keep.contains(TaskId.of(parts[1]))) {
+        snapshots.newest().forEach((nameAndTask, key) -> {
+            if (keep.contains(nameAndTask.getValue())) {
                 try {
-                    merger(parts[0]).accept(SnapshotParquet.readSnapshot(objects.get(key), key));
+                    merger(nameAndTask.getKey()).accept(snapshots.read(key));
                 } catch (RuntimeException bad) {
-                    problems.add(parts[1] + ": " + bad.getMessage());
+                    problems.add(nameAndTask.getValue() + ": " + bad.getMessage());
                 }
             }
-        }
+        });
     }
 
     private ResultMerger merger(String name) {
-        return mergers.computeIfAbsent(name, n -> new ResultMerger(n, opOf(flow.mergeOf(n)), this::valuesOf));
+        return mergers.computeIfAbsent(name, n -> new ResultMerger(n, opOf(flow.mergeOf(n)), snapshots::values));
     }
 
     /** The merge a spec asks for: a weighted mean with equal weights is a plain mean. */
@@ -170,11 +167,6 @@ public final class ResultsView implements EventListener, AutoCloseable {
         return spec.op() == MergeOp.WEIGHTED_MEAN && spec.weighting() == MergeSpec.Weighting.EQUAL
                 ? MergeOp.MEAN
                 : spec.op();
-    }
-
-    private double[] valuesOf(Snapshot.SnapshotRef ref) {
-        return SnapshotParquet.readValues(
-                objects.get(ResultsLayout.snapshot(ref.name(), ref.task(), ref.seq())), ref.name());
     }
 
     private void publish() {
@@ -187,14 +179,9 @@ public final class ResultsView implements EventListener, AutoCloseable {
 
     private void write() {
         List<MergedResult> views = current;
-        for (MergedResult r : views) {
-            objects.put(ResultsLayout.merged(r.name()), SnapshotParquet.write(r));
-        }
+        views.forEach(snapshots::putMerged);
         if (!views.isEmpty()) {
-            objects.put(ResultsLayout.json(), ResultsJson.write(views));
-            objects.put(
-                    ResultsLayout.summary(),
-                    ResultsText.summary(views, problems).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            snapshots.putRenderings(views, problems);
         }
     }
 

@@ -10,6 +10,8 @@ import io.gyre.api.TaskId;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -119,8 +121,31 @@ public final class SnapshotParquet {
         return new ParquetColumns(parquet, source).column("value");
     }
 
+    /**
+     * The {@code value} column of a Gyre snapshot file on disk. The file is read whole into the heap: for files
+     * of a few MB that is faster than a memory mapping, whose page faults cost more than the copy (measured in
+     * docs/adr/0008-parquet-library.md).
+     */
+    public static double[] readValues(Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new InvalidSnapshotException(file.toString(), "cannot be read (" + e + ")", e);
+        }
+        return readValues(bytes, file.toString());
+    }
+
     /** A snapshot Gyre wrote, with its metadata. */
     public static Snapshot readSnapshot(byte[] parquet, String source) {
+        try {
+            return snapshot(parquet, source);
+        } catch (IllegalArgumentException e) { // a malformed number in the metadata, or an inconsistent snapshot
+            throw new InvalidSnapshotException(source, 0, "has invalid gyre.* metadata: " + e.getMessage());
+        }
+    }
+
+    private static Snapshot snapshot(byte[] parquet, String source) {
         Decoded d = decode(parquet, source);
         Map<String, String> m = d.meta;
         String name = required(m, "gyre.name", source);
@@ -138,16 +163,19 @@ public final class SnapshotParquet {
 
     /** A merged result Gyre wrote, with its metadata. */
     public static MergedResult readMerged(byte[] parquet, String source) {
+        try {
+            return merged(parquet, source);
+        } catch (IllegalArgumentException e) { // a malformed number or op in the metadata
+            throw new InvalidSnapshotException(source, 0, "has invalid gyre.* metadata: " + e.getMessage());
+        }
+    }
+
+    private static MergedResult merged(byte[] parquet, String source) {
         Decoded d = decode(parquet, source);
         Map<String, String> m = d.meta;
         double[] values = d.column("value", source);
         double[] stderr = d.columns.containsKey("stderr") ? d.column("stderr", source) : new double[0];
-        MergeOp op;
-        try {
-            op = MergeOp.parse(required(m, "gyre.op", source));
-        } catch (IllegalArgumentException e) {
-            throw new InvalidSnapshotException(source, 0, String.valueOf(e.getMessage()));
-        }
+        MergeOp op = MergeOp.parse(required(m, "gyre.op", source));
         return new MergedResult(
                 required(m, "gyre.name", source),
                 op,
@@ -171,7 +199,11 @@ public final class SnapshotParquet {
         double weight = 1;
         String w = m.get("gyre.weight");
         if (w != null) {
-            weight = Double.parseDouble(w);
+            try {
+                weight = Double.parseDouble(w);
+            } catch (NumberFormatException e) {
+                weight = Double.NaN;
+            }
             if (!(weight >= 0) || Double.isInfinite(weight)) {
                 throw new InvalidSnapshotException(source, 0, "gyre.weight " + w + " is not a finite number >= 0");
             }
