@@ -3,8 +3,12 @@
 # bench/results/latest.md (raw harness output goes to bench/results/latest.log).
 #
 #   bench/run-all.sh                 everything
-#   bench/run-all.sh engine peers    a subset: engine, planning, processes, peers, distributed (any of them)
+#   bench/run-all.sh engine peers    a subset: engine, planning, processes, peers, distributed, merge (any, in any order)
 #   bench/run-all.sh distributed     Gyre over Redis beside Celery (same Redis) and JobRunr; not in the default set
+#
+# "merge" is not in the default set either: it writes 1.6 GB of snapshot files (deleted afterwards) and takes a few
+# minutes. MERGE_SNAPSHOTS (default 1000) and MERGE_DISTINCT (default 100) size it. It also measures snapshot
+# latency (a file renamed into $GYRE_RESULTS_DIR -> the live merged view).
 #
 # Knobs (environment): RUNS (measured runs per row, default 3), SNAKEMAKE_TIMEOUT (seconds per Snakemake run,
 # default 600), SNAKEMAKE_DEFAULT_RUNS (runs of Snakemake's slow default scheduler, default 1),
@@ -28,8 +32,8 @@ PY=/usr/bin/python3
 SECTIONS=("$@")
 [ ${#SECTIONS[@]} -gt 0 ] || SECTIONS=(engine planning processes peers)
 for s in "${SECTIONS[@]}"; do
-  case "$s" in engine | planning | processes | peers | distributed) ;; *)
-    echo "run-all: unknown section '$s' (use engine, planning, processes, peers, distributed)" >&2
+  case "$s" in engine | planning | processes | peers | distributed | merge) ;; *)
+    echo "run-all: unknown section '$s' (use engine, planning, processes, peers, distributed, merge)" >&2
     exit 2
     ;;
   esac
@@ -64,6 +68,9 @@ ensure_peers() {
     command -v redis-server >/dev/null || missing+=(redis-server)
     "$PY" -c 'import celery' 2>/dev/null || missing+=(python3-celery)
     "$PY" -c 'import redis' 2>/dev/null || missing+=(python3-redis)
+  fi
+  if wants merge; then
+    "$PY" -c 'import numpy' 2>/dev/null || missing+=(python3-numpy)
   fi
   [ -x /usr/bin/python3 ] || command -v python3 >/dev/null || missing+=(python3)
   if [ ${#missing[@]} -gt 0 ]; then
@@ -321,6 +328,50 @@ run_distributed() {
   [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
 }
 
+# --- 5. merge: 1,000 snapshots of 1,000,000 doubles, Gyre vs NumPy vs boxed Java; Parquet vs gzip JSON -------------
+run_merge() {
+  local n=${MERGE_SNAPSHOTS:-1000} distinct=${MERGE_DISTINCT:-100} dir="$TMP/merge"
+  say "merge: generating $distinct Parquet + .npy snapshot files of 1,000,000 doubles"
+  "$JAVA" -Xmx1g -cp "$BENCH_CP" io.gyre.bench.MergeThroughput generate "$dir" --distinct "$distinct" 2>>"$LOG" | tee -a "$LOG" >/dev/null
+  say "merge: Gyre, $n snapshots (file k % $distinct), -Xmx256m, decode and merge on 2 threads"
+  local out="$TMP/merge.out"
+  "$JAVA" -Xmx256m -cp "$BENCH_CP" io.gyre.bench.MergeThroughput merge "$dir" --snapshots "$n" --threads 2 2>>"$LOG" | tee -a "$LOG" >"$out"
+  "$JAVA" -Xmx256m -cp "$BENCH_CP" io.gyre.bench.MergeThroughput merge "$dir" --snapshots "$n" --threads 1 2>>"$LOG" | tee -a "$LOG" >"$out.1"
+  say "merge: NumPy, the same $n snapshots from .npy files"
+  "$PY" bench/peers/merge_numpy.py "$dir" "$n" | tee -a "$LOG" >"$TMP/numpy.out"
+  local boxed=${MERGE_BOXED_SNAPSHOTS:-20}
+  say "merge: naive boxed Java (List<Double>), $boxed snapshots"
+  "$JAVA" -Xmx4g -cp "$BENCH_CP" io.gyre.bench.MergeThroughput boxed "$dir" --snapshots "$boxed" 2>>"$LOG" | tee -a "$LOG" >"$TMP/boxed.out"
+  rm -rf "$dir"
+  local g g1 np
+  g=$(result "$out" merge.gyre.mb_per_s)
+  g1=$(result "$out.1" merge.gyre.mb_per_s)
+  np=$(result "$TMP/numpy.out" merge.numpy.mb_per_s)
+  row "Gyre merge, $n Parquet snapshots x 1M doubles, weighted mean + stderr, decode || merge (2 threads)" "$(fmt "$g")" "MB/s" 1 ">= 1,000" "$(verdict "$g" ">=" 1000)"
+  row "  same, one thread (read, decode, merge in turn)" "$(fmt "$g1")" "MB/s" 1 "" ""
+  row "  peak heap (sampled, -Xmx256m; one result = $(fmt "$(result "$out" merge.gyre.result_mib)" 1) MiB)" "$(fmt "$(result "$out" merge.gyre.peak_heap_mib)")" MiB 1 "small multiple of one result" ""
+  row "NumPy $(result "$TMP/numpy.out" merge.numpy.version), same values from .npy files, same shifted sums (float64)" "$(fmt "$np")" "MB/s" 1 "" "peer; max RSS $(fmt "$(result "$TMP/numpy.out" merge.numpy.max_rss_mib)") MiB"
+  row "Gyre as a share of NumPy" "$(fmt "$(awk -v g="$g" -v n="$np" 'BEGIN { print 100 * g / n }')")" "%" "" "> 100%" "$(verdict "$g" ">=" "$np")"
+  row "Naive boxed Java (List<Double> sums), $boxed snapshots" "$(fmt "$(result "$TMP/boxed.out" merge.boxed.mb_per_s)")" "MB/s" 1 "" "peak heap $(fmt "$(result "$TMP/boxed.out" merge.boxed.peak_heap_mib)") MiB"
+  say "merge: one result of 1,000,000 doubles in each format"
+  "$JAVA" -cp "$BENCH_CP" io.gyre.bench.ResultFormats "$TMP/formats" 2>>"$LOG" | tee -a "$LOG" >"$TMP/formats.out"
+  local f="$TMP/formats.out" c l
+  row "Parquet first use in a fresh JVM (write + read 1M doubles)" "$(fmt "$(result "$f" formats.parquet.first_use_ms)")" ms 1 "" ""
+  for c in uncompressed snappy zstd; do
+    for l in plain byte_stream_split; do
+      row "Parquet $c $l: bytes / decode" "$(fmt "$(result "$f" "formats.parquet.$c.$l.bytes")") / $(fmt "$(result "$f" "formats.parquet.$c.$l.decode_ms")" 1)" "B / ms" "5+2w" "" "encode $(fmt "$(result "$f" "formats.parquet.$c.$l.encode_ms")" 1) ms"
+    done
+  done
+  row "JSON: bytes / decode" "$(fmt "$(result "$f" formats.json.bytes)") / $(fmt "$(result "$f" formats.json.decode_ms)" 1)" "B / ms" "5+2w" "" ""
+  row "gzip JSON: bytes / decode" "$(fmt "$(result "$f" formats.json_gzip.bytes)") / $(fmt "$(result "$f" formats.json_gzip.decode_ms)" 1)" "B / ms" "5+2w" "" "encode $(fmt "$(result "$f" formats.json_gzip.encode_ms)" 1) ms"
+  row "DuckDB JDBC: first use / read 1M values into double[] / sum(value)" "$(fmt "$(result "$f" formats.duckdb.first_use_ms)") / $(fmt "$(result "$f" formats.duckdb.decode_ms)" 1) / $(fmt "$(result "$f" formats.duckdb.sum_ms)" 1)" ms "5+2w" "" "peer"
+  say "merge: snapshot latency, file renamed into \$GYRE_RESULTS_DIR -> live merged view"
+  "$JAVA" -cp "$BENCH_CP" io.gyre.bench.SnapshotLatency 2>>"$LOG" | tee -a "$LOG" >"$TMP/latency.out"
+  local lat="$TMP/latency.out"
+  row "Snapshot latency, 100-value JSON snapshot: p50 / p99" "$(fmt "$(result "$lat" latency.json_100.p50_ms)" 1) / $(fmt "$(result "$lat" latency.json_100.p99_ms)" 1)" ms 200 "p99 < 1,000" "$(verdict "$(result "$lat" latency.json_100.p99_ms)" "<=" 1000)"
+  row "Snapshot latency, 1,000,000-value Parquet snapshot: p50 / p99" "$(fmt "$(result "$lat" latency.parquet_1m.p50_ms)" 1) / $(fmt "$(result "$lat" latency.parquet_1m.p99_ms)" 1)" ms 40 "p99 < 1,000" "$(verdict "$(result "$lat" latency.parquet_1m.p99_ms)" "<=" 1000)"
+}
+
 # --- main --------------------------------------------------------------------------------------------------------
 ensure_peers
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3
@@ -331,6 +382,7 @@ wants planning && run_planning
 wants peers && run_peers
 wants processes && run_processes
 wants distributed && run_distributed
+wants merge && run_merge
 
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 CPU=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)

@@ -21,7 +21,16 @@ public enum EventKind {
     TASK_RETRY_SCHEDULED,
     TASK_LEASE_EXPIRED,
     TASK_SKIPPED,
-    TASK_CANCELLED;
+    TASK_CANCELLED,
+    /** A running task published a result snapshot (task, name, seq, weight, bytes). */
+    PARTIAL_RESULT,
+    /** A file a task put into its results directory could not be read (task, file, reason); nothing was stored. */
+    PARTIAL_RESULT_REJECTED;
+
+    /** Whether this kind reports a published result rather than a change of a task's or run's state. */
+    public boolean isResult() {
+        return this == PARTIAL_RESULT || this == PARTIAL_RESULT_REJECTED;
+    }
 
     /** The name written to JSON: {@code task_retry_scheduled}. */
     public String wireName() {

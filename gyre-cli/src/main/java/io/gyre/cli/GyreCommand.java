@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
             OrchestratorCommand.class,
             WorkerCommand.class,
             PoolsCommand.class,
+            ResultsCommand.class,
+            ResultCommand.class,
             picocli.CommandLine.HelpCommand.class
         },
         footer = {"", "Exit codes: 0 success, 1 a task failed, 2 invalid input, 130 cancelled."})

@@ -8,9 +8,12 @@ import io.gyre.api.TaskId;
 import io.gyre.api.TaskRecord;
 import io.gyre.api.TaskState;
 import io.gyre.core.LocalRun;
+import io.gyre.results.MergedResult;
+import io.gyre.results.ResultsText;
 import java.io.Console;
 import java.io.PrintWriter;
 import java.lang.reflect.Method;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -20,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,6 +31,8 @@ import org.jspecify.annotations.Nullable;
  * ETA); otherwise a plain line every few seconds. The final summary names failed tasks and their errors.
  */
 final class ProgressView implements EventListener, AutoCloseable {
+    private static final int MAX_RESULT_LINES = 6;
+
     private enum Mode {
         LIVE,
         PLAIN,
@@ -43,6 +49,7 @@ final class ProgressView implements EventListener, AutoCloseable {
     private volatile Instant began = Instant.EPOCH;
     private @Nullable Thread painter;
     private volatile boolean stopped;
+    private volatile Supplier<List<MergedResult>> results = List::of;
 
     private ProgressView(Mode mode, PrintWriter err, InstantSource clock) {
         this.mode = mode;
@@ -122,7 +129,14 @@ final class ProgressView implements EventListener, AutoCloseable {
             case TASK_RETRY_SCHEDULED -> TaskState.RETRY_WAIT;
             case TASK_SKIPPED -> TaskState.SKIPPED;
             case TASK_CANCELLED -> TaskState.CANCELLED;
-            case TASK_OUTPUT, RUN_STARTED, RUN_RESUMED, RUN_SUCCEEDED, RUN_FAILED, RUN_CANCELLED -> null;
+            case TASK_OUTPUT,
+                    RUN_STARTED,
+                    RUN_RESUMED,
+                    RUN_SUCCEEDED,
+                    RUN_FAILED,
+                    RUN_CANCELLED,
+                    PARTIAL_RESULT,
+                    PARTIAL_RESULT_REJECTED -> null;
         };
         if (s != null) {
             states.put(task, s);
@@ -172,24 +186,56 @@ final class ProgressView implements EventListener, AutoCloseable {
         return line.toString();
     }
 
+    /** Shows the live merged results under the progress line. */
+    void showResults(Supplier<List<MergedResult>> source) {
+        this.results = source;
+    }
+
+    private List<String> resultLines(List<MergedResult> merged) {
+        List<String> lines = new ArrayList<>();
+        int width = merged.stream().mapToInt(r -> r.name().length()).max().orElse(0);
+        for (MergedResult r : merged) {
+            if (lines.size() == MAX_RESULT_LINES) {
+                lines.add("  ... and " + (merged.size() - MAX_RESULT_LINES) + " more results (gyre results " + runDir
+                        + ")");
+                break;
+            }
+            lines.add(String.format(Locale.ROOT, "  %-" + width + "s  %s", r.name(), ResultsText.line(r)));
+        }
+        return lines;
+    }
+
     private synchronized void paint() {
+        List<String> below = resultLines(results.get());
         if (mode == Mode.LIVE) {
-            err.print("\r\033[K" + line());
+            StringBuilder sb = new StringBuilder("\r\033[K").append(line());
+            for (String l : below) {
+                sb.append("\n\033[K").append(l);
+            }
+            if (!below.isEmpty()) {
+                sb.append("\033[").append(below.size()).append('A').append('\r');
+            }
+            err.print(sb);
         } else {
             err.println(line());
+            below.forEach(err::println);
         }
         err.flush();
     }
 
-    synchronized void finish(RunRecord last) {
+    synchronized void finish(RunRecord last, List<MergedResult> merged, Path resultsDir) {
         stop();
         if (mode == Mode.NONE) {
             return;
         }
         if (mode == Mode.LIVE) {
-            err.print("\r\033[K");
+            err.print("\r\033[J");
         }
         err.println(line());
+        if (!merged.isEmpty()) {
+            err.println("results (" + resultsDir + ", gyre results " + runDir + "):");
+            resultLines(merged).forEach(err::println);
+        }
         int shown = 0;
         for (Map.Entry<TaskId, String> f : failures.entrySet()) {
             if (shown++ == 10) {

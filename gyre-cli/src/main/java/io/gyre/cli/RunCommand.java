@@ -6,6 +6,7 @@ import io.gyre.core.Executors;
 import io.gyre.core.InvalidInputException;
 import io.gyre.core.LocalRun;
 import io.gyre.core.Params;
+import io.gyre.core.RunDirectory;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.InstantSource;
@@ -100,13 +101,27 @@ final class RunCommand implements Callable<Integer> {
             }
         });
         LocalRun run;
+        LiveResults results;
         if (resumeDir != null) {
             if (!selection.isEmpty() || !sets.isEmpty()) {
                 throw new InvalidInputException(List.of("--resume keeps the run's parameters, overrides and targets; "
                         + "drop -p, --set and --target"));
             }
-            run = LocalRun.resume(
-                    resumeDir, parallel, Executors.localProcess(), System.getenv(), clock, random, List.of(view));
+            RunDirectory.open(resumeDir).lock().close(); // refuse a live run before reading its results
+            results = LiveResults.forResume(resumeDir, clock);
+            try {
+                run = LocalRun.resume(
+                        resumeDir,
+                        parallel,
+                        results.executor(Executors.localProcess()),
+                        System.getenv(),
+                        clock,
+                        random,
+                        List.of(view, results.listener()));
+            } catch (RuntimeException e) {
+                results.close();
+                throw e;
+            }
         } else {
             Map<String, String> p = selection.parameters();
             Map<String, String> s = Params.parseAssignments(sets, "--set");
@@ -115,17 +130,32 @@ final class RunCommand implements Callable<Integer> {
                     LocalRun.prepare(flowFile, new LocalRun.Options(p, s, t, parallel), System.getenv(), clock, random);
             prepared.warnings().forEach(err::println);
             err.flush();
-            run = LocalRun.start(prepared, runsDir, parallel, Executors.localProcess(), clock, List.of(view));
+            results = LiveResults.forNew(prepared.id(), prepared.plan().flow(), runsDir, clock);
+            try {
+                run = LocalRun.start(
+                        prepared,
+                        runsDir,
+                        parallel,
+                        results.executor(Executors.localProcess()),
+                        clock,
+                        List.of(view, results.listener()));
+            } catch (RuntimeException e) {
+                results.close();
+                throw e;
+            }
         }
+        view.showResults(results::current);
         try (run;
-                view) {
+                view;
+                results) {
             view.begin(run);
             current.set(run);
             if (interrupted.get()) {
                 run.handle().cancel("interrupted");
             }
             RunRecord last = run.await();
-            view.finish(last);
+            results.close();
+            view.finish(last, results.current(), results.directory());
             out.println(run.directory().path());
             return switch (last.state()) {
                 case SUCCEEDED -> ExitCodes.OK;

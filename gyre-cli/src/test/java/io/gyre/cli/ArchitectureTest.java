@@ -28,7 +28,7 @@ class ArchitectureTest {
                 .resideInAPackage("io.gyre.api")
                 .should()
                 .dependOnClassesThat()
-                .resideInAnyPackage("io.gyre.core..", "io.gyre.cli..", "io.gyre.testkit..")
+                .resideInAnyPackage("io.gyre.core..", "io.gyre.cli..", "io.gyre.testkit..", "io.gyre.results..")
                 .because("gyre-api is the model and the SPIs every module and adapter builds on");
         rule.check(classes);
     }
@@ -58,13 +58,26 @@ class ArchitectureTest {
     }
 
     @Test
+    void resultsDependOnTheApiOnlyNotTheEngine() {
+        ArchRule rule = noClasses()
+                .that()
+                .resideInAPackage("io.gyre.results")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.gyre.core..", "io.gyre.cli..", "org.apache.hadoop..")
+                .because("result formats and the merge are a library the engine, the CLI and servers share, and"
+                        + " Parquet is used without Hadoop (docs/adr/0008-parquet-library.md)");
+        rule.check(classes);
+    }
+
+    @Test
     void theApiHasNoHeavyDependencies() {
         ArchRule rule = noClasses()
                 .that()
                 .resideInAPackage("io.gyre.api")
                 .should()
                 .dependOnClassesThat()
-                .resideInAnyPackage("com.fasterxml..", "org.yaml..", "picocli..")
+                .resideInAnyPackage("com.fasterxml..", "org.yaml..", "picocli..", "org.apache.parquet..")
                 .because("adapters depend on gyre-api only and must not inherit its libraries");
         rule.check(classes);
     }
@@ -88,7 +101,13 @@ class ArchitectureTest {
     void oneFlatPackagePerModule() {
         ArchRule rule = classes()
                 .should()
-                .resideInAnyPackage("io.gyre.api", "io.gyre.core", "io.gyre.cli", "io.gyre.testkit", "io.gyre.redis")
+                .resideInAnyPackage(
+                        "io.gyre.api",
+                        "io.gyre.core",
+                        "io.gyre.cli",
+                        "io.gyre.testkit",
+                        "io.gyre.redis",
+                        "io.gyre.results")
                 .because("the module boundary is the architecture: a group that wants a package wants a module");
         rule.check(classes);
     }

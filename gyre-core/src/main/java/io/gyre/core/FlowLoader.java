@@ -4,6 +4,7 @@ import io.gyre.api.Action;
 import io.gyre.api.Backoff;
 import io.gyre.api.Flow;
 import io.gyre.api.GyreException;
+import io.gyre.api.MergeSpec;
 import io.gyre.api.ParamSpec;
 import io.gyre.api.ParamType;
 import io.gyre.api.ParamValue;
@@ -58,7 +59,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * anything that may reference them, wherever they appear in the file.
  */
 public final class FlowLoader {
-    private static final List<String> TOP_KEYS = List.of("name", "description", "params", "context", "tasks");
+    private static final List<String> TOP_KEYS = List.of("name", "description", "params", "context", "tasks", "merge");
     private static final List<String> TASK_KEYS = List.of(
             "description",
             "run",
@@ -237,10 +238,11 @@ public final class FlowLoader {
         String description = optionalText(value(top, "description"), "description", "");
         Map<String, String> context = stringMap(value(top, "context"), "context", "", true);
         List<TaskSpec> tasks = tasks(root, value(top, "tasks"));
+        List<MergeSpec> merge = new MergeReader(this).read(value(top, "merge"));
         if (!problems.isEmpty()) {
             return null;
         }
-        return new Flow(name, description, params, context, tasks);
+        return new Flow(name, description, params, context, tasks, merge);
     }
 
     // ---------------------------------------------------------------- params

@@ -8,6 +8,7 @@ import io.gyre.api.ParamValue;
 import io.gyre.api.RunId;
 import io.gyre.api.RunRecord;
 import io.gyre.api.RunState;
+import io.gyre.api.StateStore;
 import io.gyre.api.TaskId;
 import io.gyre.api.TaskRecord;
 import io.gyre.api.TaskState;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.random.RandomGenerator;
 
 /**
@@ -128,6 +130,20 @@ public final class LocalRun implements AutoCloseable {
             Executor executor,
             InstantSource clock,
             List<EventListener> listeners) {
+        return start(p, runsDir, parallel, store -> executor, clock, listeners);
+    }
+
+    /**
+     * Creates the run directory and starts the run with an executor made for the run's store (one that records
+     * events of its own, such as published results).
+     */
+    public static LocalRun start(
+            Prepared p,
+            Path runsDir,
+            int parallel,
+            Function<StateStore, Executor> executor,
+            InstantSource clock,
+            List<EventListener> listeners) {
         RunDirectory dir = RunDirectory.create(runsDir, p.id(), p.flowText());
         RunInfo info = info(p);
         RunSpec spec = new RunSpec(
@@ -144,10 +160,11 @@ public final class LocalRun implements AutoCloseable {
         return drive(dir, store, engine, spec, info, 0, listeners);
     }
 
-    private static Engine engine(Stores.InMemoryStore store, Executor executor, InstantSource clock, int parallel) {
+    private static Engine engine(
+            Stores.InMemoryStore store, Function<StateStore, Executor> executor, InstantSource clock, int parallel) {
         return Engine.builder()
                 .store(store)
-                .executor(executor)
+                .executor(executor.apply(store))
                 .clock(clock)
                 .parallel(parallel)
                 .build();
@@ -177,6 +194,18 @@ public final class LocalRun implements AutoCloseable {
             Path runDir,
             int parallel,
             Executor executor,
+            Map<String, String> environment,
+            InstantSource clock,
+            RandomGenerator random,
+            List<EventListener> listeners) {
+        return resume(runDir, parallel, store -> executor, environment, clock, random, listeners);
+    }
+
+    /** {@link #resume(Path, int, Executor, Map, InstantSource, RandomGenerator, List)} with a per-store executor. */
+    public static LocalRun resume(
+            Path runDir,
+            int parallel,
+            Function<StateStore, Executor> executor,
             Map<String, String> environment,
             InstantSource clock,
             RandomGenerator random,

@@ -89,7 +89,9 @@ public final class RunJournal implements EventListener, AutoCloseable {
                     writeLine(e);
                     TaskId task = e.task();
                     if (task != null) {
-                        touched.add(task);
+                        if (!e.kind().isResult()) {
+                            touched.add(task);
+                        }
                     } else {
                         runChanged = true;
                     }

@@ -1,6 +1,5 @@
-package io.gyre.core;
+package io.gyre.api;
 
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -11,23 +10,32 @@ public enum MergeOp {
     MEAN,
     /** The mean weighted by each snapshot's weight (for example its number of primaries); the default. */
     WEIGHTED_MEAN,
+    /** The element-wise sum of the contributors' values. */
     SUM,
+    /** The element-wise minimum. */
     MIN,
+    /** The element-wise maximum. */
     MAX,
     /** The contributors' values one after another, in task order. */
     CONCAT;
 
+    /** The name used in flows, files and on the wire: {@code weighted-mean} for {@link #WEIGHTED_MEAN}. */
     public String wireName() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
+    /**
+     * The operation a wire name stands for.
+     *
+     * @throws IllegalArgumentException naming the accepted names when {@code text} is none of them
+     */
     public static MergeOp parse(String text) {
         for (MergeOp op : values()) {
             if (op.wireName().equals(text)) {
                 return op;
             }
         }
-        throw new InvalidInputException(
-                List.of("merge op '" + text + "' is not one of mean, weighted-mean, sum, min, max, concat"));
+        throw new IllegalArgumentException(
+                "merge op '" + text + "' is not one of mean, weighted-mean, sum, min, max, concat");
     }
 }

@@ -1,10 +1,11 @@
-package io.gyre.core;
+package io.gyre.results;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.gyre.api.GyreException;
+import io.gyre.api.MergeOp;
 import io.gyre.api.TaskId;
 import java.util.ArrayList;
 import java.util.Collections;

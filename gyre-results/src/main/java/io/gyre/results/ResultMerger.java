@@ -1,11 +1,14 @@
-package io.gyre.core;
+package io.gyre.results;
 
 import io.gyre.api.GyreException;
+import io.gyre.api.MergeOp;
 import io.gyre.api.TaskId;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Merges the snapshots of one named result incrementally, as they arrive, in any order.
@@ -25,6 +28,8 @@ public final class ResultMerger {
     private MomentSums sums = new MomentSums(0);
     private double[] extreme = new double[0];
     private boolean dirty;
+    private @Nullable String unit;
+    private List<Axis> axes = List.of();
 
     /**
      * @param source reads back the values of a snapshot this merger saw earlier (from the object store)
@@ -35,7 +40,10 @@ public final class ResultMerger {
         this.source = source;
     }
 
-    /** Takes a snapshot into the view; an older or equal sequence number than the task's newest is ignored. */
+    /**
+     * Takes a snapshot into the view; an older or equal sequence number than the task's newest is ignored. The
+     * merger keeps no reference to {@code s.values()}: the caller may reuse the array once this returns.
+     */
     public void accept(Snapshot s) {
         if (!s.name().equals(name)) {
             throw new GyreException("snapshot '" + s.name() + "' given to the merger of '" + name + "'");
@@ -74,6 +82,12 @@ public final class ResultMerger {
             case CONCAT -> dirty = true;
         }
         latest.put(s.task(), s.ref());
+        if (unit == null) {
+            unit = s.unit();
+        }
+        if (axes.isEmpty()) {
+            axes = s.axes();
+        }
     }
 
     /** Removes a task's contribution (a failed replica). */
@@ -92,6 +106,8 @@ public final class ResultMerger {
             extreme = new double[0];
             shape = new int[0];
             dirty = false;
+            unit = null;
+            axes = List.of();
         }
     }
 
@@ -164,6 +180,7 @@ public final class ResultMerger {
             }
         }
         int[] outShape = op == MergeOp.CONCAT ? new int[] {values.length} : shape.clone();
-        return new MergedResult(name, op, outShape, values, stderr, n, weight);
+        List<Axis> outAxes = op == MergeOp.CONCAT ? List.of() : axes;
+        return new MergedResult(name, op, outShape, values, stderr, n, weight, unit, outAxes);
     }
 }

@@ -1,0 +1,107 @@
+package io.gyre.results;
+
+import io.gyre.api.Event;
+import io.gyre.api.EventKind;
+import io.gyre.api.ObjectStore;
+import io.gyre.api.RunId;
+import io.gyre.api.StateStore;
+import io.gyre.api.TaskId;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * Turns a file a task put into its results directory into stored snapshots: reads it (JSON, CSV or Parquet),
+ * writes each named array as a Parquet object numbered after the task's previous snapshots of that name, records
+ * a {@code partial_result} event per array, and removes the file. A file that cannot be read is renamed
+ * {@code <file>.rejected} (nothing is lost) and a {@code partial_result_rejected} event says why.
+ */
+final class ResultPublisher {
+    /** The prefix of a run's results in its object store. */
+    static final String RESULTS = "results";
+
+    private final StateStore events;
+    private final Function<RunId, ObjectStore> objectsOf;
+    private final InstantSource clock;
+    /** The last sequence number used per run, task and name (primed from the store after a restart). */
+    private final Map<String, Long> lastSeq = new ConcurrentHashMap<>();
+
+    ResultPublisher(StateStore events, Function<RunId, ObjectStore> objectsOf, InstantSource clock) {
+        this.events = events;
+        this.objectsOf = objectsOf;
+        this.clock = clock;
+    }
+
+    void publish(RunId run, TaskId task, Path file) {
+        SnapshotFile read;
+        try {
+            read = SnapshotFiles.read(file);
+        } catch (InvalidSnapshotException | IllegalArgumentException e) {
+            reject(run, task, file, e.getMessage());
+            return;
+        }
+        SnapshotStore snapshots = new SnapshotStore(objectsOf.apply(run), RESULTS);
+        List<Event> published = new ArrayList<>();
+        for (Snapshot s : read.snapshots(task, 0)) {
+            long seq = nextSeq(run, snapshots, s.name(), task);
+            SnapshotStore.Stored stored = snapshots.put(
+                    new Snapshot(task, s.name(), seq, s.weight(), s.shape(), s.values(), s.unit(), s.axes()));
+            published.add(Event.of(
+                    run,
+                    clock.instant(),
+                    EventKind.PARTIAL_RESULT,
+                    task,
+                    Map.of(
+                            "name", s.name(),
+                            "seq", Long.toString(seq),
+                            "weight", number(s.weight()),
+                            "bytes", Long.toString(stored.bytes()),
+                            "key", stored.key())));
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // Taken already; if it cannot be removed the next scan would take it again: rename it out of the way.
+            moveAside(file, ".taken");
+        }
+        events.appendAll(published);
+    }
+
+    /** 1, or one more than the highest already stored (an earlier attempt, a worker that died), then counting. */
+    private long nextSeq(RunId run, SnapshotStore snapshots, String name, TaskId task) {
+        return lastSeq.compute(
+                run.value() + "/" + name + "/" + task.value(),
+                (k, old) -> old == null ? snapshots.lastSeq(task, name) + 1 : old + 1);
+    }
+
+    private void reject(RunId run, TaskId task, Path file, @org.jspecify.annotations.Nullable String reason) {
+        String why = reason == null ? "unreadable" : reason;
+        moveAside(file, ".rejected");
+        events.append(Event.of(
+                run,
+                clock.instant(),
+                EventKind.PARTIAL_RESULT_REJECTED,
+                task,
+                Map.of("file", file.getFileName().toString(), "message", why)));
+    }
+
+    private static void moveAside(Path file, String suffix) {
+        try {
+            Files.move(file, file.resolveSibling(file.getFileName() + suffix), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            // Nothing more to do: the file stays and is retried on the next scan.
+        }
+    }
+
+    static String number(double d) {
+        return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : String.format(Locale.ROOT, "%s", d);
+    }
+}

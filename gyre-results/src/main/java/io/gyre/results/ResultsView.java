@@ -1,0 +1,202 @@
+package io.gyre.results;
+
+import io.gyre.api.Event;
+import io.gyre.api.EventKind;
+import io.gyre.api.EventListener;
+import io.gyre.api.Flow;
+import io.gyre.api.MergeOp;
+import io.gyre.api.MergeSpec;
+import io.gyre.api.ObjectStore;
+import io.gyre.api.RunId;
+import io.gyre.api.TaskId;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The live merged view of a run's results. It listens to the run's events: each {@code partial_result} is read
+ * from the object store and merged incrementally (a task's newer snapshot replaces its older contribution), a
+ * task that fails is excluded. At most every {@link #WRITE_EVERY} while results change, and once more when
+ * closed, it writes {@code results/merged/<name>.parquet}, {@code results/results.json} and
+ * {@code results/summary.txt}.
+ *
+ * <p>Merging happens on the view's own thread, never on the engine's: a slow disk delays the view, not the run.
+ */
+public final class ResultsView implements EventListener, AutoCloseable {
+    static final Duration WRITE_EVERY = Duration.ofMillis(250);
+    private static final Event STOP =
+            Event.of(RunId.of("stop"), java.time.Instant.EPOCH, EventKind.RUN_CANCELLED, null, Map.of());
+
+    private final Flow flow;
+    private final SnapshotStore snapshots;
+    private final LinkedBlockingQueue<Event> queue = new LinkedBlockingQueue<>();
+    private final Map<String, ResultMerger> mergers = new TreeMap<>();
+    private final List<String> problems = new ArrayList<>();
+    private final Thread thread;
+    private volatile List<MergedResult> current = List.of();
+    private volatile @Nullable RuntimeException failure;
+
+    private ResultsView(RunId run, Flow flow, ObjectStore objects) {
+        this.flow = flow;
+        this.snapshots = new SnapshotStore(objects, ResultPublisher.RESULTS);
+        this.thread = Thread.ofPlatform()
+                .daemon(true)
+                .name("gyre-results-" + run.value())
+                .unstarted(this::loop);
+    }
+
+    /** A view of a new run. */
+    public static ResultsView start(RunId run, Flow flow, ObjectStore objects) {
+        ResultsView v = new ResultsView(run, flow, objects);
+        v.thread.start();
+        return v;
+    }
+
+    /**
+     * A view of a resumed run, seeded with the newest stored snapshot of each task in {@code keep} (the tasks that
+     * succeeded before); the others contribute again when they publish.
+     */
+    public static ResultsView resume(RunId run, Flow flow, ObjectStore objects, Set<TaskId> keep) {
+        ResultsView v = new ResultsView(run, flow, objects);
+        v.seed(keep);
+        v.publish();
+        v.thread.start();
+        return v;
+    }
+
+    @Override
+    public void onEvent(Event e) {
+        if (e.kind() == EventKind.PARTIAL_RESULT || e.kind() == EventKind.TASK_FAILED) {
+            queue.add(e);
+        }
+    }
+
+    /** The merged results as of the last snapshot taken in, by name. */
+    public List<MergedResult> current() {
+        return current;
+    }
+
+    private void loop() {
+        boolean dirty = false;
+        long due = 0;
+        try {
+            while (true) {
+                long wait = dirty ? Math.max(0, due - System.nanoTime()) : WRITE_EVERY.toNanos();
+                Event e = queue.poll(wait, TimeUnit.NANOSECONDS);
+                if (e == STOP) {
+                    break;
+                }
+                if (e != null) {
+                    List<Event> batch = new ArrayList<>();
+                    batch.add(e);
+                    queue.drainTo(batch);
+                    boolean stop = batch.remove(STOP);
+                    batch.forEach(this::apply);
+                    publish();
+                    if (stop) {
+                        break;
+                    }
+                    if (!dirty) {
+                        dirty = true;
+                        due = System.nanoTime() + WRITE_EVERY.toNanos();
+                    }
+                }
+                if (dirty && System.nanoTime() >= due) {
+                    write();
+                    dirty = false;
+                }
+            }
+            List<Event> rest = new ArrayList<>();
+            queue.drainTo(rest);
+            rest.forEach(this::apply);
+            publish();
+            write();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+    }
+
+    private void apply(Event e) {
+        TaskId task = e.task();
+        if (task == null || e == STOP) {
+            return;
+        }
+        if (e.kind() == EventKind.TASK_FAILED) {
+            mergers.values().forEach(m -> m.exclude(task));
+            return;
+        }
+        String key = e.data().get("key");
+        String name = e.data().get("name");
+        if (key == null || name == null) {
+            return;
+        }
+        try {
+            merger(name).accept(snapshots.read(key));
+        } catch (RuntimeException bad) {
+            // A snapshot that does not fit (another shape than the others): reported, the view goes on.
+            problems.add(task + ": " + bad.getMessage());
+        }
+    }
+
+    private void seed(Set<TaskId> keep) {
+        snapshots.newest().forEach((nameAndTask, key) -> {
+            if (keep.contains(nameAndTask.getValue())) {
+                try {
+                    merger(nameAndTask.getKey()).accept(snapshots.read(key));
+                } catch (RuntimeException bad) {
+                    problems.add(nameAndTask.getValue() + ": " + bad.getMessage());
+                }
+            }
+        });
+    }
+
+    private ResultMerger merger(String name) {
+        return mergers.computeIfAbsent(name, n -> new ResultMerger(n, opOf(flow.mergeOf(n)), snapshots::values));
+    }
+
+    /** The merge a spec asks for: a weighted mean with equal weights is a plain mean. */
+    public static MergeOp opOf(MergeSpec spec) {
+        return spec.op() == MergeOp.WEIGHTED_MEAN && spec.weighting() == MergeSpec.Weighting.EQUAL
+                ? MergeOp.MEAN
+                : spec.op();
+    }
+
+    private void publish() {
+        List<MergedResult> views = new ArrayList<>(mergers.size());
+        for (ResultMerger m : mergers.values()) {
+            views.add(m.view());
+        }
+        current = List.copyOf(views);
+    }
+
+    private void write() {
+        List<MergedResult> views = current;
+        views.forEach(snapshots::putMerged);
+        if (!views.isEmpty()) {
+            snapshots.putRenderings(views, problems);
+        }
+    }
+
+    /** Takes in what is still queued, writes the final files, and stops. */
+    @Override
+    public void close() {
+        queue.add(STOP);
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        RuntimeException f = failure;
+        if (f != null) {
+            throw new io.gyre.api.GyreException("the results view failed: " + f.getMessage(), f);
+        }
+    }
+}
