@@ -37,7 +37,7 @@ class FlowValidationReportsLocatedProblemsTest {
                         tasks: {a: {run: echo}}
                         """))
                 .containsExactly("flows/x.yaml:2:1: unknown key 'zzz' at the top level"
-                        + " (allowed keys: name, description, params, context, tasks)");
+                        + " (allowed keys: name, description, params, context, tasks, merge)");
     }
 
     @Test
