@@ -8,7 +8,6 @@ import io.gyre.api.StateStore;
 import io.gyre.api.TaskId;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -40,12 +39,15 @@ final class ResultPublisher {
         this.clock = clock;
     }
 
-    void publish(RunId run, TaskId task, Path file) {
+    void publish(RunId run, TaskId task, ResultsInbox.Taken file) {
         SnapshotFile read;
         try {
-            read = SnapshotFiles.read(file);
+            read = SnapshotFiles.read(file.name(), Files.readAllBytes(file.claimed()));
         } catch (InvalidSnapshotException | IllegalArgumentException e) {
             reject(run, task, file, e.getMessage());
+            return;
+        } catch (IOException e) {
+            reject(run, task, file, file.name() + ": cannot be read: " + e.getMessage());
             return;
         }
         SnapshotStore snapshots = new SnapshotStore(objectsOf.apply(run), RESULTS);
@@ -67,10 +69,9 @@ final class ResultPublisher {
                             "key", stored.key())));
         }
         try {
-            Files.deleteIfExists(file);
+            Files.deleteIfExists(file.claimed());
         } catch (IOException e) {
-            // Taken already; if it cannot be removed the next scan would take it again: rename it out of the way.
-            moveAside(file, ".taken");
+            // Stored already; a claimed file is hidden from later scans, so leaving it costs only its space.
         }
         events.appendAll(published);
     }
@@ -82,23 +83,20 @@ final class ResultPublisher {
                 (k, old) -> old == null ? snapshots.lastSeq(task, name) + 1 : old + 1);
     }
 
-    private void reject(RunId run, TaskId task, Path file, @org.jspecify.annotations.Nullable String reason) {
+    private void reject(
+            RunId run, TaskId task, ResultsInbox.Taken file, @org.jspecify.annotations.Nullable String reason) {
         String why = reason == null ? "unreadable" : reason;
-        moveAside(file, ".rejected");
+        try {
+            Files.move(file.claimed(), file.besideAs(".rejected"), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            // The claimed (hidden) file stays; the event below still says what was wrong.
+        }
         events.append(Event.of(
                 run,
                 clock.instant(),
                 EventKind.PARTIAL_RESULT_REJECTED,
                 task,
-                Map.of("file", file.getFileName().toString(), "message", why)));
-    }
-
-    private static void moveAside(Path file, String suffix) {
-        try {
-            Files.move(file, file.resolveSibling(file.getFileName() + suffix), StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            // Nothing more to do: the file stays and is retried on the next scan.
-        }
+                Map.of("file", file.name(), "message", why)));
     }
 
     static String number(double d) {

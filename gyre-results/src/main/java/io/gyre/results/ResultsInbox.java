@@ -4,6 +4,7 @@ import io.gyre.api.GyreException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -22,8 +23,11 @@ import java.util.stream.Stream;
  *
  * <p>One scan of every registered directory each {@link #EVERY}: polling, not inotify, because results
  * directories live on shared filesystems (NFS, Lustre) where change notification does not work, and a listing of
- * a few dozen directories ten times a second costs nothing. The consumer must remove or rename each file it
- * takes.
+ * a few dozen directories ten times a second costs nothing.
+ *
+ * <p>A file is claimed before it is read: renamed to {@code .taking-<name>}, so a task that renames a newer
+ * snapshot onto the same name meanwhile does not lose it (it is taken on the next scan). The consumer must remove
+ * or rename the claimed file. A claim left by a worker that died is put back when the directory is watched again.
  */
 final class ResultsInbox implements AutoCloseable {
     static final Duration EVERY = Duration.ofMillis(100);
@@ -36,12 +40,30 @@ final class ResultsInbox implements AutoCloseable {
                 timers.scheduleWithFixedDelay(this::scanAll, EVERY.toMillis(), EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    private static final String CLAIMED = ".taking-";
+
+    /** A file taken from a results directory: where it is now, and the name the task gave it. */
+    record Taken(Path claimed, String name) {
+        /** A sibling named after the original file: {@code <name><suffix>}. */
+        Path besideAs(String suffix) {
+            return claimed.resolveSibling(name + suffix);
+        }
+    }
+
     /** Starts watching {@code dir} (created if missing); closing the watch takes what is left, then stops. */
-    Watch watch(Path dir, Consumer<Path> taker) {
+    Watch watch(Path dir, Consumer<Taken> taker) {
         try {
             Files.createDirectories(dir);
+            try (Stream<Path> s = Files.list(dir)) {
+                for (Path p : s.toList()) {
+                    String name = p.getFileName().toString();
+                    if (name.startsWith(CLAIMED) && !Files.exists(dir.resolve(name.substring(CLAIMED.length())))) {
+                        Files.move(p, dir.resolve(name.substring(CLAIMED.length())));
+                    }
+                }
+            }
         } catch (IOException e) {
-            throw new GyreException("cannot create the results directory " + dir + ": " + e.getMessage(), e);
+            throw new GyreException("cannot prepare the results directory " + dir + ": " + e.getMessage(), e);
         }
         Watch w = new Watch(dir, taker);
         watched.put(dir, w);
@@ -75,9 +97,9 @@ final class ResultsInbox implements AutoCloseable {
     /** One watched directory; scans are serialized so a file is taken once. */
     final class Watch implements AutoCloseable {
         private final Path dir;
-        private final Consumer<Path> taker;
+        private final Consumer<Taken> taker;
 
-        private Watch(Path dir, Consumer<Path> taker) {
+        private Watch(Path dir, Consumer<Taken> taker) {
             this.dir = dir;
             this.taker = taker;
         }
@@ -91,7 +113,16 @@ final class ResultsInbox implements AutoCloseable {
             } catch (IOException e) {
                 return;
             }
-            files.forEach(taker);
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                Path claimed = dir.resolve(CLAIMED + name);
+                try {
+                    Files.move(file, claimed, StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException gone) {
+                    continue; // renamed over or removed meanwhile: the next scan sees what is there
+                }
+                taker.accept(new Taken(claimed, name));
+            }
         }
 
         private static long modified(Path p) {

@@ -28,10 +28,10 @@ class ResultsInboxTest {
         timers.shutdownNow();
     }
 
-    private void take(Path file) {
-        taken.add(file.getFileName().toString());
+    private void take(ResultsInbox.Taken file) {
+        taken.add(file.name());
         try {
-            Files.delete(file);
+            Files.delete(file.claimed());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -61,5 +61,41 @@ class ResultsInboxTest {
             Thread.sleep(3 * ResultsInbox.EVERY.toMillis());
             assertThat(taken).as("a closed watch takes nothing more").hasSize(3);
         }
+    }
+
+    @Test
+    void aNewerFileRenamedOntoTheSameNameWhileOneIsBeingReadIsNotLost() throws Exception {
+        Path dir = tmp.resolve("results");
+        List<String> contents = new CopyOnWriteArrayList<>();
+        try (ResultsInbox inbox = new ResultsInbox(timers)) {
+            ResultsInbox.Watch watch = inbox.watch(dir, file -> {
+                try {
+                    String text = Files.readString(file.claimed());
+                    contents.add(text);
+                    if (text.equals("first")) {
+                        // the task renames its next snapshot onto the same name while this one is being read
+                        Files.writeString(dir.resolve(".n.tmp"), "second");
+                        Files.move(dir.resolve(".n.tmp"), dir.resolve("snapshot.json"));
+                    }
+                    Files.delete(file.claimed());
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            Files.writeString(dir.resolve("snapshot.json"), "first");
+            await().atMost(Duration.ofSeconds(5)).until(() -> contents.size() == 2);
+            watch.close();
+        }
+        assertThat(contents).containsExactly("first", "second");
+    }
+
+    @Test
+    void aClaimLeftByADeadWorkerIsPutBackWhenTheDirectoryIsWatchedAgain() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("results"));
+        Files.writeString(dir.resolve(".taking-left.json"), "{}");
+        try (ResultsInbox inbox = new ResultsInbox(timers)) {
+            inbox.watch(dir, this::take).close();
+        }
+        assertThat(taken).containsExactly("left.json");
     }
 }
