@@ -71,7 +71,9 @@ public final class SnapshotLatency {
         ResultsView view = ResultsView.start(run, Flow.of("latency", List.of()), objects);
         store.subscribe(run, view);
         ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1);
+        int warmUp = 5; // the first snapshots pay class loading and the JIT: measured, reported apart
         double[] latencies = new double[snapshots];
+        double[] first = new double[warmUp];
         Executor publisher = new Executor() {
             @Override
             public boolean supports(Action action) {
@@ -84,7 +86,7 @@ public final class SnapshotLatency {
                 double[] values = new double[size];
                 Arrays.fill(values, 1.0);
                 try {
-                    for (int s = 1; s <= snapshots; s++) {
+                    for (int s = 1; s <= snapshots + warmUp; s++) {
                         Path tmp = inbox.resolve(".snap.tmp");
                         if (parquet) {
                             Files.write(
@@ -104,7 +106,12 @@ public final class SnapshotLatency {
                                 throw new GyreException("snapshot " + s + " never reached the view");
                             }
                         }
-                        latencies[s - 1] = (System.nanoTime() - t0) / 1e6;
+                        double ms = (System.nanoTime() - t0) / 1e6;
+                        if (s <= warmUp) {
+                            first[s - 1] = ms;
+                        } else {
+                            latencies[s - warmUp - 1] = ms;
+                        }
                         Thread.sleep(every);
                     }
                 } catch (IOException | InterruptedException e) {

@@ -30,6 +30,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ResultsView implements EventListener, AutoCloseable {
     static final Duration WRITE_EVERY = Duration.ofMillis(250);
+    static final long LIVE_RENDER_LIMIT = 100_000;
     private static final Event STOP =
             Event.of(RunId.of("stop"), java.time.Instant.EPOCH, EventKind.RUN_CANCELLED, null, Map.of());
 
@@ -108,7 +109,7 @@ public final class ResultsView implements EventListener, AutoCloseable {
                     }
                 }
                 if (dirty && System.nanoTime() >= due) {
-                    write();
+                    write(false);
                     dirty = false;
                 }
             }
@@ -116,7 +117,7 @@ public final class ResultsView implements EventListener, AutoCloseable {
             queue.drainTo(rest);
             rest.forEach(this::apply);
             publish();
-            write();
+            write(true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
@@ -177,10 +178,16 @@ public final class ResultsView implements EventListener, AutoCloseable {
         current = List.copyOf(views);
     }
 
-    private void write() {
+    /**
+     * Writes the merged views. While the run is live the JSON and text renderings are rewritten only for results
+     * of up to {@link #LIVE_RENDER_LIMIT} values in all (a million values are 20 MB of JSON, which would hold up
+     * the merge); the final write always renders them.
+     */
+    private void write(boolean last) {
         List<MergedResult> views = current;
         views.forEach(snapshots::putMerged);
-        if (!views.isEmpty()) {
+        long values = views.stream().mapToLong(r -> r.values().length).sum();
+        if (!views.isEmpty() && (last || values <= LIVE_RENDER_LIMIT)) {
             snapshots.putRenderings(views, problems);
         }
     }
