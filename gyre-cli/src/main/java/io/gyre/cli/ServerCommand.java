@@ -68,7 +68,10 @@ final class ServerCommand implements Callable<Integer> {
         Orchestrator.Config orchestration = orchestratorId == null
                 ? null
                 : new Orchestrator.Config(
-                        WorkerOptions.orchestratorId(orchestratorId), ttl, store.dataDir(env).resolve("runs"), env);
+                        WorkerOptions.orchestratorId(orchestratorId),
+                        ttl,
+                        store.dataDir(env).resolve("runs"),
+                        env);
         CountDownLatch stop = Signals.onStop(what);
         java.util.function.Consumer<String> log = line -> {
             synchronized (err) {

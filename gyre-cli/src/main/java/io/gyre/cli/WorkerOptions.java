@@ -87,7 +87,8 @@ final class WorkerOptions {
         } catch (java.io.IOException e) {
             host = "gyre";
         }
-        return host.replaceAll("[^A-Za-z0-9_.\\-]", "_") + "-" + ProcessHandle.current().pid();
+        return host.replaceAll("[^A-Za-z0-9_.\\-]", "_") + "-"
+                + ProcessHandle.current().pid();
     }
 
     private WorkerId workerId() {
