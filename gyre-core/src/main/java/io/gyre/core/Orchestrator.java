@@ -42,7 +42,7 @@ import org.jspecify.annotations.Nullable;
  * orchestrator died is cancelled by the next one too.
  */
 public final class Orchestrator implements AutoCloseable {
-    /** How often cancel requests are looked at and ended runs retired from the registry. */
+    /** How often new active runs and cancel requests are looked at. */
     static final Duration SCAN_EVERY = Duration.ofMillis(200);
 
     /** How long a run whose directory cannot be found is left before it is claimed and looked for again. */
@@ -83,6 +83,7 @@ public final class Orchestrator implements AutoCloseable {
     private final ScheduledFuture<?> scans;
     private final RunOwnership ownership;
     private int scanCount;
+    private Set<RunId> knownActive = Set.of();
     private volatile boolean closed;
 
     private Orchestrator(
@@ -164,10 +165,20 @@ public final class Orchestrator implements AutoCloseable {
         }
     }
 
-    /** One pass: pass cancel requests to the drivers; now and then retire announced runs that have ended. */
+    /**
+     * One pass: run an ownership pass at once if a run became active since the last scan (so a submitted run
+     * starts within a scan, not within a third of the ttl), pass cancel requests to the drivers, and now and then
+     * retire announced runs that have ended.
+     */
     void scan() {
         if (closed) {
             return;
+        }
+        Set<RunId> active = new HashSet<>(membership.activeRuns());
+        boolean fresh = !knownActive.containsAll(active);
+        knownActive = active;
+        if (fresh) {
+            ownershipPass();
         }
         registry.cancelRequests().forEach((run, reason) -> {
             Driven d = drivers.get(run);
@@ -176,7 +187,7 @@ public final class Orchestrator implements AutoCloseable {
             }
         });
         if (++scanCount % RETIRE_EVERY == 0) {
-            retireEnded();
+            retireEnded(active);
         }
     }
 
@@ -185,8 +196,7 @@ public final class Orchestrator implements AutoCloseable {
      * retired them. A run is created (and active) before it is announced, so an announced run that is not active
      * has ended or is gone.
      */
-    private void retireEnded() {
-        Set<RunId> active = new HashSet<>(membership.activeRuns());
+    private void retireEnded(Set<RunId> active) {
         for (RunId run : registry.announcedRuns()) {
             if (active.contains(run) || drivers.containsKey(run)) {
                 continue;
