@@ -295,8 +295,7 @@ public final class Orchestrator implements AutoCloseable {
                 // the retire pass of any orchestrator retires it later
             }
         } else if (!closed) {
-            log.accept(
-                    "gyre orchestrator " + config.id() + ": stopped driving run " + id + ": " + failure.getMessage());
+            log.accept("gyre orchestrator " + config.id() + ": " + failure.getMessage()); // names the run
         }
         // Forget the claim: if the run still needs a driver and is still ours (the driver stopped on a store
         // failure), the next ownership pass claims it again and rebuilds it from the store.
