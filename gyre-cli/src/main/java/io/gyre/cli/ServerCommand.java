@@ -24,8 +24,6 @@ import picocli.CommandLine.Spec;
             "With --store embedded (the default) it starts a bundled Redis persisting under --data-dir/redis."
         })
 final class ServerCommand implements Callable<Integer> {
-    static final Duration LEASE_TTL = Duration.ofSeconds(30);
-
     @SuppressWarnings("NullAway.Init") // injected by picocli before call()
     @Spec
     CommandSpec spec;
@@ -36,28 +34,44 @@ final class ServerCommand implements Callable<Integer> {
     @Mixin
     WorkerOptions worker = new WorkerOptions();
 
+    @Mixin
+    LivenessOptions liveness = new LivenessOptions();
+
     @Option(names = "--no-worker", description = "Runs only the orchestrator: tasks run on separate gyre workers.")
     boolean noWorker;
 
     @Override
     public Integer call() throws InterruptedException {
-        return serve(spec, store, noWorker ? null : worker, true, "server");
+        return serve(spec, store, liveness, noWorker ? null : worker, worker.id(), "server");
     }
 
     /** Runs an orchestrator and/or a worker until a stop signal; exits 0 after a graceful stop. */
+    /**
+     * Runs an orchestrator (named {@code orchestratorId}, unless null) and/or a worker until a stop signal; exits 0
+     * after a graceful stop.
+     */
     static int serve(
             CommandSpec spec,
             StoreOptions store,
+            LivenessOptions liveness,
             @Nullable WorkerOptions workerOptions,
-            boolean orchestrate,
+            @Nullable String orchestratorId,
             String what)
             throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
         Map<String, String> env = System.getenv();
         InstantSource clock = InstantSource.system();
+        Duration ttl = liveness.ttl();
         Worker.Config config = workerOptions == null
                 ? null
-                : workerOptions.config(store.dataDir(env).resolve("runs"), LEASE_TTL);
+                : workerOptions.config(store.dataDir(env).resolve("runs"), ttl);
+        Orchestrator.Config orchestration = orchestratorId == null
+                ? null
+                : new Orchestrator.Config(
+                        WorkerOptions.orchestratorId(orchestratorId),
+                        ttl,
+                        store.dataDir(env).resolve("runs"),
+                        env);
         CountDownLatch stop = Signals.onStop(what);
         java.util.function.Consumer<String> log = line -> {
             synchronized (err) {
@@ -67,8 +81,8 @@ final class ServerCommand implements Callable<Integer> {
         };
         try (StoreConnection c =
                 StoreConnection.open(store, env, clock, what.equals("server"), !what.equals("server"))) {
-            Orchestrator orchestrator = orchestrate
-                    ? Orchestrator.start(c.store, c.queries, c.registry, c.runsDir(), clock, env, log)
+            Orchestrator orchestrator = orchestration != null
+                    ? Orchestrator.start(c.store, c.queries, c.registry, orchestration, clock, log)
                     : null;
             Worker w = null;
             try {
@@ -88,7 +102,7 @@ final class ServerCommand implements Callable<Integer> {
                             log);
                 }
                 log.accept("gyre " + what + ": store " + c.shown + ", data " + c.dataDir
-                        + (orchestrator == null ? "" : "; orchestrating")
+                        + (orchestrator == null ? "" : "; orchestrator " + orchestrator.id())
                         + (config == null
                                 ? ""
                                 : "; worker " + config.id() + " serving " + config.queues()

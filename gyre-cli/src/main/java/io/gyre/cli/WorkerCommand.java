@@ -24,8 +24,11 @@ final class WorkerCommand implements Callable<Integer> {
     @Mixin
     WorkerOptions worker = new WorkerOptions();
 
+    @Mixin
+    LivenessOptions liveness = new LivenessOptions();
+
     @Override
     public Integer call() throws InterruptedException {
-        return ServerCommand.serve(spec, store, worker, false, "worker");
+        return ServerCommand.serve(spec, store, liveness, worker, null, "worker");
     }
 }

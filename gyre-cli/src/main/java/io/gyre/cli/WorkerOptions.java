@@ -1,6 +1,7 @@
 package io.gyre.cli;
 
 import io.gyre.api.GyreException;
+import io.gyre.api.OrchestratorId;
 import io.gyre.api.QueueName;
 import io.gyre.api.WorkerId;
 import io.gyre.core.Worker;
@@ -72,20 +73,35 @@ final class WorkerOptions {
         }
     }
 
-    private WorkerId workerId() {
+    /** The id given with {@code --name}, else {@code <host>-<pid>}. */
+    String id() {
         String n = name;
-        if (n == null) {
-            String host;
-            try {
-                host = java.net.InetAddress.getLocalHost().getHostName();
-            } catch (java.io.IOException e) {
-                host = "worker";
-            }
-            n = host.replaceAll("[^A-Za-z0-9_.\\-]", "_") + "-"
-                    + ProcessHandle.current().pid();
-        }
+        return n != null ? n : defaultName();
+    }
+
+    /** {@code <host>-<pid>}, with characters ids do not allow replaced. */
+    static String defaultName() {
+        String host;
         try {
-            return WorkerId.of(n);
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "gyre";
+        }
+        return host.replaceAll("[^A-Za-z0-9_.\\-]", "_") + "-"
+                + ProcessHandle.current().pid();
+    }
+
+    private WorkerId workerId() {
+        try {
+            return WorkerId.of(id());
+        } catch (GyreException e) {
+            throw new GyreException("--name: " + e.getMessage(), e);
+        }
+    }
+
+    static OrchestratorId orchestratorId(String n) {
+        try {
+            return OrchestratorId.of(n);
         } catch (GyreException e) {
             throw new GyreException("--name: " + e.getMessage(), e);
         }

@@ -1,6 +1,5 @@
 package io.gyre.core;
 
-import io.gyre.api.Completion;
 import io.gyre.api.Event;
 import io.gyre.api.EventKind;
 import io.gyre.api.Executor;
@@ -24,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -41,8 +39,6 @@ import java.util.random.RandomGenerator;
  * }</pre>
  */
 public final class Engine implements AutoCloseable {
-    private static final Duration TAKE_WAIT = Duration.ofSeconds(1);
-
     private final StateStore store;
     private final InstantSource clock;
     private final RandomGenerator random;
@@ -190,8 +186,8 @@ public final class Engine implements AutoCloseable {
                 true);
         drivers.put(spec.id(), driver);
         setups.put(spec.id(), spec.setup());
-        Thread taker =
-                Thread.ofVirtual().name("gyre-inbox-" + spec.id()).unstarted(() -> takeCompletions(fenced, driver));
+        driver.start();
+        Thread taker = InboxTaker.start(fenced, driver);
         inboxTakers.put(spec.id(), taker);
         driver.done().whenComplete((r, e) -> {
             drivers.remove(spec.id(), driver);
@@ -200,8 +196,6 @@ public final class Engine implements AutoCloseable {
                 taker.interrupt();
             }
         });
-        driver.start();
-        taker.start();
         return new RunHandle(driver);
     }
 
@@ -213,25 +207,6 @@ public final class Engine implements AutoCloseable {
         RunDriver d = drivers.get(run);
         if (d != null) {
             d.abandon(reason);
-        }
-    }
-
-    /** The one taker of an adopted run's inbox: takes a batch, waits until it is recorded, takes the next. */
-    private static void takeCompletions(StateStore fenced, RunDriver driver) {
-        CompletableFuture<RunRecord> done = driver.done();
-        while (!done.isDone() && !Thread.currentThread().isInterrupted()) {
-            List<Completion> batch;
-            try {
-                batch = fenced.takeCompletions(driver.run(), 512, TAKE_WAIT);
-            } catch (GyreException e) {
-                // Fenced (another orchestrator claimed the run) or the store failed: the driver stops on its next
-                // write; a new owner re-delivers what was in flight.
-                driver.abandon(String.valueOf(e.getMessage()));
-                return;
-            }
-            if (!batch.isEmpty()) {
-                CompletableFuture.anyOf(driver.deliver(batch), done).join();
-            }
         }
     }
 

@@ -33,6 +33,9 @@ final class LocalWorkers implements AutoCloseable {
 
     private static final Duration CLAIM_WAIT = Duration.ofMillis(250);
 
+    /** How long a slot waits before trying an unreachable store again. */
+    private static final Duration STORE_RETRY = Duration.ofMillis(200);
+
     /** The outcome of an attempt a stopping worker gives back: counted like a lost lease, not like a failure. */
     static final TaskOutcome HANDED_BACK = new TaskOutcome.Failed(
             -1,
@@ -50,6 +53,9 @@ final class LocalWorkers implements AutoCloseable {
     private final Duration leaseTtl;
     private final ScheduledFuture<?> beats;
     private volatile boolean stopping;
+    /** Counted down by {@link #close}: ends the waits of slots that retry an unreachable store. */
+    private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+
     private final java.util.concurrent.atomic.AtomicInteger claiming = new java.util.concurrent.atomic.AtomicInteger();
 
     LocalWorkers(
@@ -113,6 +119,10 @@ final class LocalWorkers implements AutoCloseable {
             claiming.incrementAndGet();
             try {
                 claimed = store.claim(id, queues, leaseTtl, CLAIM_WAIT);
+            } catch (GyreException e) {
+                // The store is unreachable (a Redis restart): wait a moment and claim again; nothing was taken.
+                pause(STORE_RETRY);
+                continue;
             } finally {
                 synchronized (claiming) {
                     claiming.decrementAndGet();
@@ -202,13 +212,40 @@ final class LocalWorkers implements AutoCloseable {
         if (attempt.handedBack) {
             outcome = HANDED_BACK;
         }
-        try {
-            store.complete(attempt.lease, outcome);
-        } catch (StaleLeaseException lost) {
-            // The lease expired and the attempt was handed to another worker; its result must not commit twice.
-            return;
+        if (commit(attempt, outcome)) {
+            committed.accept(claimed.item().run());
         }
-        committed.accept(claimed.item().run());
+    }
+
+    /**
+     * Completes the attempt with its lease's token; if the store cannot be reached, tries again until it can
+     * (the lease is no longer renewed meanwhile, so if the outage outlasts it the result is refused and the
+     * task runs again elsewhere, counted as a lost lease) or this pool stops. False if the result was refused.
+     */
+    private boolean commit(Attempt attempt, TaskOutcome outcome) {
+        while (true) {
+            try {
+                store.complete(attempt.lease, outcome);
+                return true;
+            } catch (StaleLeaseException lost) {
+                // The lease expired and the attempt was handed to another worker; its result must not commit twice.
+                return false;
+            } catch (GyreException unreachable) {
+                if (stopping && stopped.getCount() == 0) {
+                    return false; // closing: the lease expires and the task runs again elsewhere
+                }
+                pause(STORE_RETRY);
+            }
+        }
+    }
+
+    /** Waits {@code d}, or less if the pool is closed meanwhile (not a sleep: close ends the wait). */
+    private void pause(Duration d) {
+        try {
+            stopped.await(d.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Renews the lease of every running attempt; one periodic job for the whole pool. */
@@ -229,6 +266,7 @@ final class LocalWorkers implements AutoCloseable {
     @Override
     public void close() {
         stopping = true;
+        stopped.countDown();
         beats.cancel(false);
         running.values().forEach(a -> a.cancel.cancel("worker stopping"));
         for (Thread t : threads) {

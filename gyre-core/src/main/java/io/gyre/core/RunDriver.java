@@ -329,7 +329,9 @@ final class RunDriver {
         int n = plan.size();
         TaskRecord[] records = new TaskRecord[n];
         for (TaskRecord t : store.tasks(run)) {
-            records[plan.indexOf(t.id())] = t;
+            if (plan.contains(t.id())) {
+                records[plan.indexOf(t.id())] = t;
+            } // else an instance of a dynamic sweep: rebuilt when its placeholder is expanded again, below
         }
         for (int i = 0; i < n; i++) {
             TaskRecord t = records[i];
@@ -369,8 +371,23 @@ final class RunDriver {
             }
             remaining[i] = open;
         }
+        // Decide what to do with each task before doing any of it: a task that ends here (skipped, an empty
+        // sweep) makes its dependents ready itself, and they must not be made ready a second time below.
+        List<Integer> act = new ArrayList<>();
         for (int i = 0; i < n; i++) {
+            if (finalState[i] == 0 && (records[i].state() != TaskState.PENDING || remaining[i] == 0)) {
+                act.add(i);
+            }
+        }
+        for (int i : act) {
             if (finalState[i] != 0) {
+                continue;
+            }
+            if (plan.task(i).fanOut() != null
+                    && (records[i].state() == TaskState.READY || records[i].state() == TaskState.RUNNING)) {
+                // A dynamic sweep the previous owner expanded (or began to): expand it again from the recorded
+                // expansion; its instances are picked up as the store has them.
+                expand(i, plan.task(i));
                 continue;
             }
             switch (records[i].state()) {
@@ -404,7 +421,7 @@ final class RunDriver {
     private @Nullable WorkItem resolveForAdoption(int i, TaskRecord t) {
         Map<String, String> upstream = context[i];
         try {
-            WorkItem resolved = resolver.resolve(run, plan.task(i), upstream == null ? Map.of() : upstream);
+            WorkItem resolved = resolver.resolve(run, spec(i), upstream == null ? Map.of() : upstream);
             return withAttempt(resolved, t.attempts() + 1);
         } catch (GyreException e) {
             Failure why = new Failure("resolve", String.valueOf(e.getMessage()), false);
@@ -722,8 +739,13 @@ final class RunDriver {
             markFinal(i, TaskState.FAILED, EventKind.TASK_FAILED, failureData(why, 0, null));
             return;
         }
-        TaskRecord cur = store.updateTask(store.task(run, spec.id()).withState(TaskState.READY));
-        store.updateTask(cur.started(cur.attempts() + 1, clock.instant()));
+        TaskRecord placeholder = store.task(run, spec.id());
+        if (placeholder.state() != TaskState.RUNNING) { // running: an earlier owner of an adopted run started it
+            TaskRecord cur = placeholder.state() == TaskState.READY
+                    ? placeholder
+                    : store.updateTask(placeholder.withState(TaskState.READY));
+            store.updateTask(cur.started(cur.attempts() + 1, clock.instant()));
+        }
         int count = x.ids().length;
         emit(
                 EventKind.TASK_EXPANDED,
@@ -750,6 +772,7 @@ final class RunDriver {
         List<TaskRecord> stored = store.addTasks(run, pending);
         remaining[i] = count;
         List<Integer> ready = new ArrayList<>(count);
+        List<Integer> adoptedInstances = new ArrayList<>();
         for (int k = 0; k < count; k++) {
             int c = first + k;
             TaskRecord r = stored.get(k);
@@ -768,14 +791,30 @@ final class RunDriver {
                     }
                 }
                 case FAILED, SKIPPED, CANCELLED -> {
-                    store.updateTask(r.withState(TaskState.PENDING));
-                    emit(EventKind.TASK_RESUMED, r.id(), Map.of("was", r.state().wireName()));
-                    ready.add(c);
+                    if (adopted) { // the run goes on as its previous owner left it: this instance has ended
+                        finalState[c] = (byte) (r.state().ordinal() + 1);
+                        finished++;
+                        failed += r.state() == TaskState.FAILED ? 1 : 0;
+                        instanceFailed.set(i);
+                        remaining[i]--;
+                    } else {
+                        store.updateTask(r.withState(TaskState.PENDING));
+                        emit(
+                                EventKind.TASK_RESUMED,
+                                r.id(),
+                                Map.of("was", r.state().wireName()));
+                        ready.add(c);
+                    }
                 }
                 case PENDING -> ready.add(c);
-                case READY, RUNNING, RETRY_WAIT ->
-                    throw new GyreException("instance " + r.id() + " of run " + run + " is "
-                            + r.state().wireName() + " before its sweep was expanded");
+                case READY, RUNNING, RETRY_WAIT -> {
+                    if (!adopted) {
+                        throw new GyreException("instance " + r.id() + " of run " + run + " is "
+                                + r.state().wireName() + " before its sweep was expanded");
+                    }
+                    retriesUsed[c] = Math.max(0, r.attempts() - 1);
+                    adoptedInstances.add(c);
+                }
             }
         }
         if (remaining[i] == 0) {
@@ -785,6 +824,20 @@ final class RunDriver {
         for (int c : ready) {
             if (finalState[c] == 0) {
                 makeReady(c);
+            }
+        }
+        for (int c : adoptedInstances) {
+            TaskRecord r = stored.get(c - first);
+            switch (r.state()) {
+                case READY -> requeue(c, r); // its item may never have been queued
+                case RETRY_WAIT -> {
+                    WorkItem again = resolveForAdoption(c, r);
+                    if (again != null) {
+                        retryDue(c, again);
+                    }
+                }
+                case RUNNING -> {} // a worker holds a lease; its completion (or the reaper's) comes to the inbox
+                case PENDING, SUCCEEDED, FAILED, SKIPPED, CANCELLED -> throw new IllegalStateException("not adopted");
             }
         }
     }

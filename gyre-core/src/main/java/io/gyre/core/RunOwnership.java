@@ -109,6 +109,11 @@ public final class RunOwnership implements AutoCloseable {
         held.remove(run);
     }
 
+    /** As {@link #lost(RunId)}, but only if {@code fence} is still the one held (not a newer claim of the run). */
+    public void lost(RunFence fence) {
+        held.remove(fence.run(), fence);
+    }
+
     /** One pass: heartbeat, then adopt the runs gained and release the runs lost. */
     public synchronized void tick() {
         if (stopped) {

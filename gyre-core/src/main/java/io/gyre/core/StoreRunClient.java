@@ -49,6 +49,9 @@ final class StoreRunClient implements RunClient {
 
     @Override
     public RunId submit(LocalRun.Prepared p) {
+        // Crash-safe in this order (ADR 0012): the directory first (an unused one is harmless), then createRun,
+        // which makes the run active in the same atomic step, so orchestrators drive it whether or not the
+        // announcement below (read only by gyre pools; the adopting orchestrator repeats it) is ever made.
         RunDirectory dir = RunDirectory.create(runsDir, p.id(), p.flowText());
         dir.writeRun(LocalRun.info(p));
         Plan plan = p.plan();

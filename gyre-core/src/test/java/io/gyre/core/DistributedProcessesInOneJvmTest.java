@@ -3,6 +3,7 @@ package io.gyre.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gyre.api.ClusterRegistry;
+import io.gyre.api.OrchestratorId;
 import io.gyre.api.QueueName;
 import io.gyre.api.RunId;
 import io.gyre.api.TaskId;
@@ -44,7 +45,13 @@ class DistributedProcessesInOneJvmTest {
     }
 
     private Orchestrator orchestrator() {
-        Orchestrator o = Orchestrator.start(store, store, registry, runs(), clock, Map.of(), System.err::println);
+        Orchestrator o = Orchestrator.start(
+                store,
+                store,
+                registry,
+                new Orchestrator.Config(OrchestratorId.of("o1"), Duration.ofSeconds(3), runs(), Map.of()),
+                clock,
+                System.err::println);
         open.add(o);
         return o;
     }

@@ -133,6 +133,64 @@ class OrchestratorHandOverTest {
         assertThat(((Membership) store).activeRuns()).doesNotContain(spec.id());
     }
 
+    /**
+     * A dynamic sweep that the dying owner expanded (its instances in the store, some succeeded, some running or
+     * queued, the expansion recorded) is expanded again by the survivor from the recorded expansion, and its
+     * instances are picked up as the store has them: each runs and commits exactly once, then the fan-in runs.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aDynamicSweepExpandedByTheDyingOwnerIsRebuiltWithItsInstances(boolean dropDrivers) {
+        Plan plan = Plan.of(FlowLoader.parse("""
+                name: sweep
+                tasks:
+                  list: {run: "true"}
+                  work:
+                    matrix: {grid: {v: {from: list}}}
+                    run: echo $V
+                  after: {needs: work, run: "true"}
+                """, "sweep.yaml"));
+        Instant now = Instant.now();
+        RunId id = RunId.generate(now, new SplittableRandom());
+        MacroScope scope = new MacroScope(id, now, new SplittableRandom(7), Map.of(), Map.of(), Map.of());
+        String values = java.util.stream.IntStream.rangeClosed(1, 20)
+                .mapToObj(Integer::toString)
+                .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+        FanOutFiles files = FanOutFiles.inMemory(Map.of("list/v.json", values)); // one shared run directory
+        RunSpec spec = new RunSpec(
+                id, plan, now, Map.of(), TaskResolvers.macros(scope, Map.of()), AttemptSetups.scratch(), files);
+        Orchestrator a = orchestrator(A, spec);
+        Orchestrator b = orchestrator(B, spec);
+        startWorkers(3);
+        boolean aFirst = Rendezvous.owner(id, List.of(A, B)).orElseThrow().equals(A);
+        Orchestrator dying = aFirst ? a : b;
+        Orchestrator survivor = aFirst ? b : a;
+
+        dying.engine.create(spec);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> dying.ownership.held().contains(id));
+        permits.release(9); // list and 8 of the 20 instances
+        await().atMost(Duration.ofSeconds(20)).until(() -> executed() >= 9);
+        dying.ownership.halt();
+        if (dropDrivers) {
+            dying.engine.release(id, "test: the orchestrator crashed");
+        }
+        permits.release(3);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> ((Membership) store)
+                        .fence(id)
+                        .map(f -> f.owner().equals(survivor.ownership.self()))
+                        .orElse(false));
+        permits.release(10_000);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> store.run(id).state().isFinal());
+        assertThat(store.run(id).state()).isEqualTo(RunState.SUCCEEDED);
+        assertThat(store.tasks(id)).hasSize(23).extracting(TaskRecord::state).containsOnly(TaskState.SUCCEEDED);
+        assertThat(executions).hasSize(22); // list, 20 instances, after (the placeholder runs nothing)
+        executions.forEach(
+                (task, n) -> assertThat(n).as("executions of %s", task).hasValue(1));
+    }
+
     private long executed() {
         return executions.values().stream().mapToInt(AtomicInteger::get).sum();
     }
