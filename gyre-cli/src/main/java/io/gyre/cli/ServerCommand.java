@@ -1,14 +1,20 @@
 package io.gyre.cli;
 
 import io.gyre.core.Executors;
+import io.gyre.core.ObjectStores;
 import io.gyre.core.Orchestrator;
 import io.gyre.core.Worker;
+import io.gyre.results.ResultsExecutor;
+import io.gyre.results.ResultsView;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -71,7 +77,10 @@ final class ServerCommand implements Callable<Integer> {
                         WorkerOptions.orchestratorId(orchestratorId),
                         ttl,
                         store.dataDir(env).resolve("runs"),
-                        env);
+                        env,
+                        // the live merged results of every driven run, written into its run directory
+                        (run, flow, runDir, succeeded) ->
+                                List.of(ResultsView.resume(run, flow, ObjectStores.directory(runDir), succeeded)));
         CountDownLatch stop = Signals.onStop(what);
         java.util.function.Consumer<String> log = line -> {
             synchronized (err) {
@@ -79,8 +88,21 @@ final class ServerCommand implements Callable<Integer> {
                 err.flush();
             }
         };
+        Path runsDir = store.dataDir(env).resolve("runs");
+        ScheduledThreadPoolExecutor inboxTimer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "gyre-results-inbox");
+            t.setDaemon(true);
+            return t;
+        });
         try (StoreConnection c =
-                StoreConnection.open(store, env, clock, what.equals("server"), !what.equals("server"))) {
+                        StoreConnection.open(store, env, clock, what.equals("server"), !what.equals("server"));
+                // what tasks write into $GYRE_RESULTS_DIR is stored in their run directory and announced
+                ResultsExecutor executor = new ResultsExecutor(
+                        Executors.localProcess(),
+                        c.store,
+                        run -> ObjectStores.directory(runsDir.resolve(run.value())),
+                        clock,
+                        inboxTimer)) {
             Orchestrator orchestrator = orchestration != null
                     ? Orchestrator.start(c.store, c.queries, c.registry, orchestration, clock, log)
                     : null;
@@ -91,7 +113,7 @@ final class ServerCommand implements Callable<Integer> {
                     w = Worker.start(
                             c.store,
                             c.registry,
-                            Executors.localProcess(),
+                            executor,
                             config,
                             clock,
                             run -> {
@@ -118,6 +140,8 @@ final class ServerCommand implements Callable<Integer> {
                     orchestrator.close();
                 }
             }
+        } finally {
+            inboxTimer.shutdownNow();
         }
         log.accept("gyre " + what + ": stopped");
         return ExitCodes.OK;

@@ -123,8 +123,16 @@ class DistributedProcessIT {
                     tasks:
                       first: {run: "echo FROM_FIRST=one >> $GYRE_OUTPUT; echo first ran"}
                       a: {needs: first, run: "echo a got $FROM_FIRST on $GYRE_ATTEMPT"}
-                      b: {needs: first, run: "echo b"}
-                      c: {needs: first, run: "echo c"}
+                      b:
+                        needs: first
+                        run: |
+                          printf '{"weight": 1, "results": {"x": {"values": [2, 20]}}}' > "$GYRE_RESULTS_DIR/.s"
+                          mv "$GYRE_RESULTS_DIR/.s" "$GYRE_RESULTS_DIR/s.json"
+                      c:
+                        needs: first
+                        run: |
+                          printf '{"weight": 3, "results": {"x": {"values": [6, 60]}}}' > "$GYRE_RESULTS_DIR/.s"
+                          mv "$GYRE_RESULTS_DIR/.s" "$GYRE_RESULTS_DIR/s.json"
                       last: {needs: [a, b, c], run: "echo all done"}
                     """);
             assertThat(run).matches("[0-9]{8}-[0-9]{6}-[0-9]{3}-[0-9a-f]+");
@@ -139,6 +147,15 @@ class DistributedProcessIT {
                     .atMost(BOUND)
                     .until(() -> Files.readString(dir.resolve("run.json")).contains("succeeded"));
             assertThat(dir.resolve("events.jsonl")).content().contains("run_succeeded");
+            // results published on the workers are stored in the shared run directory and merged by the orchestrator
+            assertThat(dir.resolve("events.jsonl")).content().contains("partial_result");
+            Awaitility.await().atMost(BOUND).until(() -> Files.exists(dir.resolve("results/results.json")));
+            Cli results = Cli.run("results", dir.toString(), "--output", "json");
+            assertThat(results.exit()).as(results.err()).isZero();
+            JsonNode x = JSON.readTree(results.out()).get("results").get("x");
+            assertThat(x.get("values").get(0).asDouble()).isEqualTo(5.0); // (2*1 + 6*3) / 4
+            assertThat(x.get("values").get(1).asDouble()).isEqualTo(50.0);
+            assertThat(x.get("contributors").asInt()).isEqualTo(2);
             Cli textStatus = Cli.run("status", dir.toString());
             assertThat(textStatus.exit())
                     .as("the run directory reads like gyre run's")

@@ -1,6 +1,7 @@
 package io.gyre.core;
 
 import io.gyre.api.ClusterRegistry;
+import io.gyre.api.EventListener;
 import io.gyre.api.GyreException;
 import io.gyre.api.Membership;
 import io.gyre.api.NotFoundException;
@@ -9,11 +10,16 @@ import io.gyre.api.RunFence;
 import io.gyre.api.RunId;
 import io.gyre.api.StateQueries;
 import io.gyre.api.StateStore;
+import io.gyre.api.TaskId;
+import io.gyre.api.TaskRecord;
+import io.gyre.api.TaskState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -58,8 +64,14 @@ public final class Orchestrator implements AutoCloseable {
      * @param runsDir the shared directory holding run directories ({@code <runsDir>/<run-id>/flow.yaml, run.json,
      *     ...}), written by {@code gyre submit} and by the journals of whoever drives the run
      * @param environment what {@code ${env.X}} macros resolve against when a task becomes ready
+     * @param watcher more listeners for each driven run's events (the live results view)
      */
-    public record Config(OrchestratorId id, Duration memberTtl, Path runsDir, Map<String, String> environment) {
+    public record Config(
+            OrchestratorId id, Duration memberTtl, Path runsDir, Map<String, String> environment, RunWatcher watcher) {
+        public Config(OrchestratorId id, Duration memberTtl, Path runsDir, Map<String, String> environment) {
+            this(id, memberTtl, runsDir, environment, RunWatcher.NONE);
+        }
+
         public Config {
             environment = Map.copyOf(environment);
             if (memberTtl.toMillis() < 3) {
@@ -259,8 +271,21 @@ public final class Orchestrator implements AutoCloseable {
                 r -> registry.requestCancel(r, "run cancelled"),
                 true);
         RunJournal journal = new RunJournal(dir, store, info, 0);
-        AutoCloseable subscription = queries.subscribe(id, journal);
-        Driven driven = new Driven(driver, journal, subscription);
+        List<AutoCloseable> subscriptions = new ArrayList<>();
+        subscriptions.add(queries.subscribe(id, journal));
+        Set<TaskId> succeeded = new HashSet<>();
+        for (TaskRecord t : store.tasks(id)) {
+            if (t.state() == TaskState.SUCCEEDED) {
+                succeeded.add(t.id());
+            }
+        }
+        for (EventListener l : config.watcher().watch(id, spec.plan().flow(), path, succeeded)) {
+            subscriptions.add(queries.subscribe(id, l));
+            if (l instanceof AutoCloseable c) {
+                subscriptions.add(c);
+            }
+        }
+        Driven driven = new Driven(driver, journal, subscriptions);
         Driven before = drivers.put(id, driven);
         if (before != null) {
             before.driver.abandon("run " + id + " was claimed again");
@@ -277,10 +302,12 @@ public final class Orchestrator implements AutoCloseable {
 
     private void finish(RunFence fence, Driven d, @Nullable Throwable failure) {
         RunId id = fence.run();
-        try {
-            d.subscription.close();
-        } catch (Exception e) {
-            log.accept("gyre orchestrator: closing the event subscription of run " + id + " failed: " + e);
+        for (AutoCloseable c : d.subscriptions) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.accept("gyre orchestrator: closing a listener of run " + id + " failed: " + e);
+            }
         }
         try {
             d.journal.close();
@@ -328,5 +355,6 @@ public final class Orchestrator implements AutoCloseable {
         timers.shutdownNow();
     }
 
-    private record Driven(RunDriver driver, RunJournal journal, AutoCloseable subscription) {}
+    /** A driven run: its driver, its journal, and the subscriptions and listeners to close when driving stops. */
+    private record Driven(RunDriver driver, RunJournal journal, List<AutoCloseable> subscriptions) {}
 }
