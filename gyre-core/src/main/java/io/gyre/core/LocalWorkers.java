@@ -5,6 +5,7 @@ import io.gyre.api.Executor;
 import io.gyre.api.Failure;
 import io.gyre.api.GyreException;
 import io.gyre.api.Lease;
+import io.gyre.api.LeaseOutcome;
 import io.gyre.api.QueueName;
 import io.gyre.api.RunId;
 import io.gyre.api.StaleLeaseException;
@@ -17,15 +18,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
  * A pool of worker slots in this process: each slot claims work items from the store's queues, runs them with
  * the executor under a heartbeated lease, and commits the outcome with the lease's token. After each commit it
  * tells the run's driver, which usually advances the graph on this same thread.
+ *
+ * <p>Batching (ADR 0014). At most one slot at a time claims from the store, and it claims for every idle slot
+ * in one {@link StateStore#claimAll} (handing the extra leases to the others, which wait on the pool, not on the
+ * store); finished slots commit through one {@link StateStore#completeAll}: a slot that finds another one
+ * committing leaves its outcome to it (flat combining). So a busy pool costs about two store round trips per
+ * batch rather than per task, and a lone slot (a chain) still claims, runs and commits on one thread.
  */
 final class LocalWorkers implements AutoCloseable {
     /** The default lease length; workers renew leases three times per length. */
@@ -51,6 +60,18 @@ final class LocalWorkers implements AutoCloseable {
     private final ScheduledFuture<?> beats;
     private volatile boolean stopping;
     private final java.util.concurrent.atomic.AtomicInteger claiming = new java.util.concurrent.atomic.AtomicInteger();
+    /** Slots not running an attempt: how many leases the claiming slot asks for. */
+    private final java.util.concurrent.atomic.AtomicInteger idle = new java.util.concurrent.atomic.AtomicInteger();
+    /** Leases the claiming slot took for other slots. */
+    private final ConcurrentLinkedQueue<Lease> handed = new ConcurrentLinkedQueue<>();
+    /** Held by the one slot claiming from the store. */
+    private final ReentrantLock claimer = new ReentrantLock();
+    /** Idle slots that are not claiming wait here for a handed lease or for the claimer's turn. */
+    private final Object followers = new Object();
+    /** Outcomes waiting to be committed by whichever slot holds {@link #committer}. */
+    private final ConcurrentLinkedQueue<LeaseOutcome> outcomes = new ConcurrentLinkedQueue<>();
+
+    private final ReentrantLock committer = new ReentrantLock();
 
     LocalWorkers(
             StateStore store,
@@ -108,25 +129,80 @@ final class LocalWorkers implements AutoCloseable {
     }
 
     private void loop(WorkerId id) {
-        while (!stopping) {
-            java.util.Optional<Lease> claimed;
+        idle.incrementAndGet();
+        try {
+            while (!stopping) {
+                Lease lease = handed.poll();
+                if (lease == null) {
+                    lease = claimForIdleSlots(id);
+                }
+                if (lease == null) {
+                    continue;
+                }
+                if (stopping) {
+                    handBack(lease); // claimed while the pool was told to stop: it never started
+                    continue;
+                }
+                idle.decrementAndGet();
+                try {
+                    runAttempt(lease);
+                } finally {
+                    idle.incrementAndGet();
+                }
+            }
+        } finally {
+            idle.decrementAndGet();
+            // A stopping pool hands back what was claimed for slots that will not run it.
+            Lease left;
+            while ((left = handed.poll()) != null) {
+                handBack(left);
+            }
+        }
+    }
+
+    /**
+     * Claims for every idle slot if no other slot is claiming (keeping one lease, handing the rest over), else
+     * waits for a handed lease or the claimer's turn. Returns this slot's lease, or null to look again.
+     */
+    private @org.jspecify.annotations.Nullable Lease claimForIdleSlots(WorkerId id) {
+        if (!claimer.tryLock()) {
+            synchronized (followers) {
+                if (handed.isEmpty() && claimer.isLocked() && !stopping) {
+                    try {
+                        followers.wait(CLAIM_WAIT.toMillis());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        stopping = true;
+                    }
+                }
+            }
+            return null;
+        }
+        List<Lease> claimed;
+        try {
+            Lease mine = handed.poll();
+            if (mine != null) {
+                return mine;
+            }
             claiming.incrementAndGet();
             try {
-                claimed = store.claim(id, queues, leaseTtl, CLAIM_WAIT);
+                claimed = store.claimAll(id, queues, leaseTtl, CLAIM_WAIT, Math.max(1, idle.get()));
             } finally {
                 synchronized (claiming) {
                     claiming.decrementAndGet();
                     claiming.notifyAll();
                 }
             }
-            claimed.ifPresent(lease -> {
-                if (stopping) {
-                    handBack(lease); // claimed while the pool was told to stop: it never started
-                } else {
-                    runAttempt(lease);
-                }
-            });
+            for (int k = 1; k < claimed.size(); k++) {
+                handed.add(claimed.get(k));
+            }
+        } finally {
+            claimer.unlock();
+            synchronized (followers) {
+                followers.notifyAll(); // leases to take, or the claimer's turn to take over
+            }
         }
+        return claimed.isEmpty() ? null : claimed.get(0);
     }
 
     private void handBack(Lease lease) {
@@ -202,13 +278,38 @@ final class LocalWorkers implements AutoCloseable {
         if (attempt.handedBack) {
             outcome = HANDED_BACK;
         }
-        try {
-            store.complete(attempt.lease, outcome);
-        } catch (StaleLeaseException lost) {
-            // The lease expired and the attempt was handed to another worker; its result must not commit twice.
-            return;
+        outcomes.add(new LeaseOutcome(attempt.lease, outcome));
+        commitOutcomes();
+    }
+
+    /**
+     * Commits every waiting outcome in one batch unless another slot is committing (it then commits this one's
+     * too: it looks again after letting go). Tells the drivers of the runs committed to.
+     */
+    private void commitOutcomes() {
+        while (!outcomes.isEmpty() && committer.tryLock()) {
+            java.util.Set<RunId> runs = new java.util.LinkedHashSet<>();
+            try {
+                List<LeaseOutcome> batch = new ArrayList<>();
+                LeaseOutcome o;
+                while ((o = outcomes.poll()) != null) {
+                    batch.add(o);
+                }
+                if (batch.isEmpty()) {
+                    continue;
+                }
+                // A refused lease expired and its attempt went to another worker: its result must not commit twice.
+                java.util.Set<Lease> refused = new java.util.HashSet<>(store.completeAll(batch));
+                for (LeaseOutcome done : batch) {
+                    if (!refused.contains(done.lease())) {
+                        runs.add(done.lease().item().run());
+                    }
+                }
+            } finally {
+                committer.unlock();
+            }
+            runs.forEach(committed);
         }
-        committed.accept(claimed.item().run());
     }
 
     /** Renews the lease of every running attempt; one periodic job for the whole pool. */
