@@ -5,6 +5,7 @@ import io.gyre.api.Flow;
 import io.gyre.api.GyreException;
 import io.gyre.api.JavaTask;
 import io.gyre.api.OrchestratorId;
+import io.gyre.api.QueueName;
 import io.gyre.api.RunFence;
 import io.gyre.api.RunId;
 import io.gyre.api.RunRecord;
@@ -14,18 +15,17 @@ import io.gyre.api.TaskOutcome;
 import io.gyre.api.TaskRecord;
 import io.gyre.api.TaskSpec;
 import io.gyre.api.TaskState;
+import io.gyre.api.WorkerId;
 import io.gyre.core.Engine;
 import io.gyre.core.Executors;
 import io.gyre.core.Plan;
 import io.gyre.core.RunOwnership;
 import io.gyre.core.RunSpec;
 import io.gyre.core.Worker;
-import io.gyre.api.QueueName;
-import io.gyre.api.WorkerId;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import io.gyre.redis.RedisStore;
 import io.gyre.redis.RedisStores;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -198,7 +198,9 @@ public final class DistributedBench {
                     if (chain) {
                         List<TaskRecord> tasks = store.tasks(spec.id());
                         for (int i = 1; i < n; i++) {
-                            gaps.add(Duration.between(tasks.get(i - 1).endedAt(), tasks.get(i).startedAt())
+                            gaps.add(Duration.between(
+                                                    tasks.get(i - 1).endedAt(),
+                                                    tasks.get(i).startedAt())
                                             .toNanos()
                                     / 1e6);
                         }
