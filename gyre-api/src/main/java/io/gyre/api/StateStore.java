@@ -2,8 +2,11 @@ package io.gyre.api;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -52,6 +55,42 @@ public interface StateStore extends AutoCloseable {
      */
     TaskRecord updateTask(TaskRecord next);
 
+    /**
+     * Applies a batch of a run's driver writes in one atomic step: every move (in order; a later move of the same
+     * task starts from where the earlier one left it), the work items of the moves that make tasks ready, then
+     * {@code events}; returns the events as stored. The whole batch is refused and nothing is written when a
+     * task is not in its move's {@code from} state at its {@code attempts} ({@link VersionConflictException}: the
+     * driver's view is stale; re-read and decide again), when a move is not allowed by {@link TaskState#MACHINE}
+     * ({@link IllegalTransitionException}), for an unknown run or task ({@link NotFoundException}), or when the
+     * run is fenced to someone else ({@link FencedException}, fenced views only).
+     *
+     * <p>This is the driver's hot path: a ready frontier or a batch of completions with the next frontier is one
+     * round trip instead of a read, a write, an append and an enqueue per task (ADR 0014). The default checks
+     * every move against a fresh read and then writes them one by one: correct for a single writer per run, but
+     * not atomic; stores override it with one atomic step.
+     */
+    default List<Event> moveTasks(RunId run, List<TaskMove> moves, List<Event> events) {
+        Map<TaskId, TaskRecord> now = new HashMap<>();
+        for (TaskMove m : moves) {
+            TaskRecord t = now.containsKey(m.task()) ? now.get(m.task()) : task(run, m.task());
+            if (t.state() != m.from() || t.attempts() != m.attempts()) {
+                throw VersionConflictException.moved(run, m, t.state(), t.attempts());
+            }
+            if (m.from() != m.to() && !TaskState.MACHINE.allows(m.from(), m.to())) {
+                throw new IllegalTransitionException(TaskState.MACHINE.name(), m.from(), m.to());
+            }
+            now.put(m.task(), m.applyTo(t));
+        }
+        for (TaskMove m : moves) {
+            TaskRecord t = task(run, m.task());
+            updateTask(m.applyTo(t));
+            if (m.item() != null) {
+                enqueue(m.item());
+            }
+        }
+        return events.isEmpty() ? List.of() : appendAll(events);
+    }
+
     /** Appends a work item to a queue (created on first use). The task must be {@link TaskState#READY}. */
     void enqueue(WorkItem item);
 
@@ -63,6 +102,31 @@ public interface StateStore extends AutoCloseable {
      */
     Optional<Lease> claim(WorkerId worker, List<QueueName> queues, Duration ttl, Duration wait);
 
+    /**
+     * Claims up to {@code max} items at once, for a worker with that many free slots: waits up to {@code wait}
+     * for the first as {@link #claim} does, then takes what else is claimable without waiting. The default calls
+     * {@link #claim}; stores override it with one round trip.
+     */
+    default List<Lease> claimAll(WorkerId worker, List<QueueName> queues, Duration ttl, Duration wait, int max) {
+        if (max < 1) {
+            throw new GyreException("claimAll needs max >= 1, not " + max);
+        }
+        Optional<Lease> first = claim(worker, queues, ttl, wait);
+        if (first.isEmpty()) {
+            return List.of();
+        }
+        List<Lease> out = new ArrayList<>(max);
+        out.add(first.get());
+        while (out.size() < max) {
+            Optional<Lease> more = claim(worker, queues, ttl, Duration.ZERO);
+            if (more.isEmpty()) {
+                break;
+            }
+            out.add(more.get());
+        }
+        return out;
+    }
+
     /** Extends a lease; throws {@link StaleLeaseException} if it is no longer current. */
     Lease heartbeat(Lease lease, Duration ttl);
 
@@ -71,6 +135,23 @@ public interface StateStore extends AutoCloseable {
      * (and commits nothing) if the lease is no longer current.
      */
     void complete(Lease lease, TaskOutcome outcome);
+
+    /**
+     * Completes several attempts, each on its own as {@link #complete} does (a stale lease refuses only its own
+     * completion); returns the leases that were refused as stale. The default calls {@link #complete}; stores
+     * override it with one round trip.
+     */
+    default List<Lease> completeAll(List<LeaseOutcome> outcomes) {
+        List<Lease> refused = new ArrayList<>();
+        for (LeaseOutcome o : outcomes) {
+            try {
+                complete(o.lease(), o.outcome());
+            } catch (StaleLeaseException e) {
+                refused.add(o.lease());
+            }
+        }
+        return refused;
+    }
 
     /**
      * Releases every lease that expired before {@code now}; each becomes a {@link Completion} of type

@@ -5,6 +5,7 @@ import io.gyre.api.Flow;
 import io.gyre.api.GyreException;
 import io.gyre.api.JavaTask;
 import io.gyre.api.OrchestratorId;
+import io.gyre.api.QueueName;
 import io.gyre.api.RunFence;
 import io.gyre.api.RunId;
 import io.gyre.api.RunRecord;
@@ -14,13 +15,17 @@ import io.gyre.api.TaskOutcome;
 import io.gyre.api.TaskRecord;
 import io.gyre.api.TaskSpec;
 import io.gyre.api.TaskState;
+import io.gyre.api.WorkerId;
 import io.gyre.core.Engine;
 import io.gyre.core.Executors;
 import io.gyre.core.Plan;
 import io.gyre.core.RunOwnership;
 import io.gyre.core.RunSpec;
+import io.gyre.core.Worker;
 import io.gyre.redis.RedisStore;
 import io.gyre.redis.RedisStores;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -44,7 +49,15 @@ import org.jobrunr.storage.InMemoryStorageProvider;
  * flow with {@code --parallel 0} here and worker processes started by {@code bench/run-all.sh} once {@code gyre
  * worker} exists.
  *
- * <p>Usage: {@code DistributedBench URL (throughput N | chain N | adoption N | jobrunr N) [--runs R] [--parallel P]}
+ * <p>{@code procs} is the process layout: this JVM is the orchestrator (an {@link Engine} that adopts the run
+ * under a fence, as {@code gyre orchestrator} does, with no worker slots) and {@code --workers} other JVMs run
+ * {@link Worker} (what {@code gyre worker} runs) with {@code --parallel} slots each, executing the same Java
+ * no-op task in-process; a worker's attempt setup makes each attempt's directory under a shared runs directory,
+ * as it does for any task. {@code chain-procs} is the 400-step chain in the same layout.
+ *
+ * <p>Usage: {@code DistributedBench URL (throughput N | chain N | procs N | chain-procs N | adoption N |
+ * jobrunr N) [--runs R] [--parallel P] [--workers W]}; {@code worker URL PREFIX RUNS_DIR SLOTS NAME} is one
+ * worker process of {@code procs}.
  */
 public final class DistributedBench {
     private static final String NOOP = "noop";
@@ -53,15 +66,21 @@ public final class DistributedBench {
     private DistributedBench() {}
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("worker")) {
+            workerProcess(args[1], args[2], Path.of(args[3]), Integer.parseInt(args[4]), args[5]);
+            return;
+        }
         String url = args[0];
         String what = args[1];
         int n = Integer.parseInt(args[2]);
         int runs = 3;
         int parallel = 2;
+        int workers = 2;
         for (int i = 3; i < args.length; i++) {
             switch (args[i]) {
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--parallel" -> parallel = Integer.parseInt(args[++i]);
+                case "--workers" -> workers = Integer.parseInt(args[++i]);
                 default -> throw new GyreException("unknown option " + args[i]);
             }
         }
@@ -70,6 +89,8 @@ public final class DistributedBench {
         switch (what) {
             case "throughput" -> throughput(url, n, runs, parallel);
             case "chain" -> chain(url, n, runs, parallel);
+            case "procs" -> procs(url, n, runs, parallel, workers, false);
+            case "chain-procs" -> procs(url, n, runs, parallel, workers, true);
             case "adoption" -> adoption(url, n, runs);
             case "jobrunr" -> jobrunr(n, runs, parallel);
             default -> throw new GyreException("unknown benchmark " + what);
@@ -119,6 +140,111 @@ public final class DistributedBench {
     }
 
     private record Measured(double seconds, List<TaskRecord> tasks) {}
+
+    /** The process layout (see the class comment): throughput, or a chain with its need-to-start latency. */
+    private static void procs(String url, int n, int runs, int slots, int workers, boolean chain) throws Exception {
+        String prefix = "bench-procs-" + Long.toHexString(System.nanoTime()) + ":";
+        Path runsDir = Files.createTempDirectory("gyre-bench-runs");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<Process> started = new ArrayList<>();
+        for (int w = 1; w <= workers; w++) {
+            started.add(new ProcessBuilder(
+                            java,
+                            "-Xmx512m",
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            DistributedBench.class.getName(),
+                            "worker",
+                            url,
+                            prefix,
+                            runsDir.toString(),
+                            Integer.toString(slots),
+                            "w" + w)
+                    .inheritIO()
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start());
+        }
+        Plan plan = Plan.of(chain ? EngineThroughput.chain(n) : EngineThroughput.independent(n));
+        double[] figures = new double[runs];
+        List<Double> gaps = new ArrayList<>();
+        OrchestratorId me = OrchestratorId.of("bench-orchestrator");
+        try (RedisStore store = RedisStores.connect(url, prefix, InstantSource.system());
+                Engine engine = Engine.builder().store(store).parallel(1).build()) {
+            for (int r = -1; r < runs; r++) {
+                RunSpec spec = RunSpec.of(plan, InstantSource.system().instant());
+                Path dir = Files.createDirectories(runsDir.resolve(spec.id().value()));
+                Files.writeString(dir.resolve("run.json"), "{}");
+                engine.create(spec);
+                store.heartbeat(me, Duration.ofSeconds(60));
+                RunFence fence = store.claimRun(spec.id(), me)
+                        .orElseThrow(() -> new GyreException("the bench orchestrator could not claim its run"));
+                long t0 = System.nanoTime();
+                RunRecord end = engine.adopt(spec, fence).await(Duration.ofMinutes(10));
+                double s = (System.nanoTime() - t0) / 1e9;
+                if (end.state() != RunState.SUCCEEDED) {
+                    throw new GyreException(plan.flow().name() + " ended " + end.state());
+                }
+                Results.note(String.format(
+                        "procs %s %s: %d tasks in %.3f s = %.0f tasks/s (%d worker processes x %d slots)",
+                        chain ? "chain" : "throughput",
+                        r < 0 ? "warm-up" : "run " + (r + 1),
+                        n,
+                        s,
+                        n / s,
+                        workers,
+                        slots));
+                if (r >= 0) {
+                    figures[r] = chain ? s : n / s;
+                    if (chain) {
+                        List<TaskRecord> tasks = store.tasks(spec.id());
+                        for (int i = 1; i < n; i++) {
+                            gaps.add(Duration.between(
+                                                    tasks.get(i - 1).endedAt(),
+                                                    tasks.get(i).startedAt())
+                                            .toNanos()
+                                    / 1e6);
+                        }
+                    }
+                }
+            }
+        } finally {
+            for (Process p : started) {
+                p.destroy();
+            }
+        }
+        if (chain) {
+            double[] g = gaps.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            Results.result("distributed.procs.chain_s", Results.median(figures), "s");
+            Results.result("distributed.procs.latency_p50_ms", percentile(g, 50), "ms");
+            Results.result("distributed.procs.latency_p99_ms", percentile(g, 99), "ms");
+        } else {
+            Results.result("distributed.procs.tasks_per_s", Results.median(figures), "tasks/s");
+        }
+    }
+
+    /** One worker process of {@code procs}: {@link Worker} with the Java no-op task, until it is killed. */
+    private static void workerProcess(String url, String prefix, Path runsDir, int slots, String name)
+            throws InterruptedException {
+        JavaTask noop = (launch, cancel) -> TaskOutcome.success();
+        RedisStore store = RedisStores.connect(url, prefix, InstantSource.system());
+        Worker worker = Worker.start(
+                store,
+                RedisStores.registry(url, prefix, InstantSource.system()),
+                Executors.inProcess(Map.of(NOOP, noop)),
+                new Worker.Config(
+                        WorkerId.of(name),
+                        List.of(QueueName.of("default")),
+                        Map.of(),
+                        slots,
+                        Duration.ofSeconds(30),
+                        Duration.ofSeconds(5),
+                        runsDir),
+                InstantSource.system(),
+                run -> {},
+                line -> System.err.println(line));
+        Runtime.getRuntime().addShutdownHook(new Thread(worker::close));
+        Thread.currentThread().join();
+    }
 
     private static Measured runOnce(String url, String name, Plan plan, int parallel) {
         String prefix = "bench-" + name + "-" + Long.toHexString(System.nanoTime()) + ":";

@@ -7,6 +7,7 @@ import io.gyre.api.EventListener;
 import io.gyre.api.Failure;
 import io.gyre.api.FencedException;
 import io.gyre.api.GyreException;
+import io.gyre.api.IllegalTransitionException;
 import io.gyre.api.Lease;
 import io.gyre.api.Member;
 import io.gyre.api.NotFoundException;
@@ -20,6 +21,7 @@ import io.gyre.api.RunState;
 import io.gyre.api.StaleLeaseException;
 import io.gyre.api.StateStore;
 import io.gyre.api.TaskId;
+import io.gyre.api.TaskMove;
 import io.gyre.api.TaskOutcome;
 import io.gyre.api.TaskRecord;
 import io.gyre.api.TaskState;
@@ -217,6 +219,72 @@ final class InMemoryStateStore implements Stores.InMemoryStore {
             }
             TaskRecord stored = next.withVersion(current.version() + 1);
             slot.tasks.put(next.id(), stored);
+            return stored;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public List<Event> moveTasks(RunId run, List<TaskMove> moves, List<Event> events) {
+        return moveTasks(run, moves, events, null);
+    }
+
+    private List<Event> moveTasks(RunId run, List<TaskMove> moves, List<Event> events, @Nullable RunFence fence) {
+        lock.lock();
+        try {
+            requireOpen();
+            RunSlot slot = runSlot(run);
+            checkFence(slot, fence);
+            // Check the whole batch against the records as the earlier moves leave them, then write it.
+            Map<TaskId, TaskRecord> after = new HashMap<>();
+            for (TaskMove m : moves) {
+                TaskRecord t = after.get(m.task());
+                if (t == null) {
+                    t = taskRecord(slot, m.task());
+                }
+                if (t.state() != m.from() || t.attempts() != m.attempts()) {
+                    throw VersionConflictException.moved(run, m, t.state(), t.attempts());
+                }
+                if (m.from() != m.to() && !TaskState.MACHINE.allows(m.from(), m.to())) {
+                    throw new IllegalTransitionException(TaskState.MACHINE.name(), m.from(), m.to());
+                }
+                if (m.item() != null && !m.item().run().equals(run)) {
+                    throw new GyreException("a work item of run " + m.item().run() + " in a batch of run " + run);
+                }
+                after.put(m.task(), m.applyTo(t).withVersion(t.version() + 1));
+            }
+            for (Event e : events) {
+                if (!e.run().equals(run)) {
+                    throw new GyreException("an event of run " + e.run() + " in a batch of run " + run
+                            + "; append each run's events with its own batch");
+                }
+            }
+            for (TaskMove m : moves) {
+                TaskRecord t = taskRecord(slot, m.task());
+                if (m.from() != m.to()) {
+                    TaskState.MACHINE.require(m.from(), m.to()); // tells the machine's observers
+                }
+                slot.tasks.put(m.task(), m.applyTo(t).withVersion(t.version() + 1));
+                WorkItem item = m.item();
+                if (item != null) {
+                    QueueSlot queue = queueSlot(item.queue());
+                    queue.items.addLast(item);
+                    if (queue.waiters > 0) {
+                        queue.nonEmpty.signal();
+                    }
+                    if (multiQueueWaiters > 0) {
+                        anyEnqueued.signalAll();
+                    }
+                }
+            }
+            List<Event> stored = new ArrayList<>(events.size());
+            for (Event e : events) {
+                stored.add(store(slot, e));
+            }
+            if (!stored.isEmpty()) {
+                deliver(slot);
+            }
             return stored;
         } finally {
             lock.unlock();
@@ -753,6 +821,11 @@ final class InMemoryStateStore implements Stores.InMemoryStore {
         @Override
         public void enqueue(WorkItem item) {
             InMemoryStateStore.this.enqueue(item, fence);
+        }
+
+        @Override
+        public List<Event> moveTasks(RunId run, List<TaskMove> moves, List<Event> events) {
+            return InMemoryStateStore.this.moveTasks(run, moves, events, fence);
         }
 
         @Override

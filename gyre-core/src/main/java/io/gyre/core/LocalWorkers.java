@@ -5,6 +5,7 @@ import io.gyre.api.Executor;
 import io.gyre.api.Failure;
 import io.gyre.api.GyreException;
 import io.gyre.api.Lease;
+import io.gyre.api.LeaseOutcome;
 import io.gyre.api.QueueName;
 import io.gyre.api.RunId;
 import io.gyre.api.StaleLeaseException;
@@ -17,15 +18,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
  * A pool of worker slots in this process: each slot claims work items from the store's queues, runs them with
  * the executor under a heartbeated lease, and commits the outcome with the lease's token. After each commit it
  * tells the run's driver, which usually advances the graph on this same thread.
+ *
+ * <p>Batching (ADR 0014). At most one slot at a time claims from the store, and it claims for every idle slot
+ * in one {@link StateStore#claimAll} (handing the extra leases to the others, which wait on the pool, not on the
+ * store); finished slots commit through one {@link StateStore#completeAll}: a slot that finds another one
+ * committing leaves its outcome to it (flat combining). So a busy pool costs about two store round trips per
+ * batch rather than per task, and a lone slot (a chain) still claims, runs and commits on one thread.
  */
 final class LocalWorkers implements AutoCloseable {
     /** The default lease length; workers renew leases three times per length. */
@@ -57,6 +66,18 @@ final class LocalWorkers implements AutoCloseable {
     private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
 
     private final java.util.concurrent.atomic.AtomicInteger claiming = new java.util.concurrent.atomic.AtomicInteger();
+    /** Slots not running an attempt: how many leases the claiming slot asks for. */
+    private final java.util.concurrent.atomic.AtomicInteger idle = new java.util.concurrent.atomic.AtomicInteger();
+    /** Leases the claiming slot took for other slots. */
+    private final ConcurrentLinkedQueue<Lease> handed = new ConcurrentLinkedQueue<>();
+    /** Held by the one slot claiming from the store. */
+    private final ReentrantLock claimer = new ReentrantLock();
+    /** Idle slots that are not claiming wait here for a handed lease or for the claimer's turn. */
+    private final Object followers = new Object();
+    /** Outcomes waiting to be committed by whichever slot holds {@link #committer}. */
+    private final ConcurrentLinkedQueue<LeaseOutcome> outcomes = new ConcurrentLinkedQueue<>();
+
+    private final ReentrantLock committer = new ReentrantLock();
 
     LocalWorkers(
             StateStore store,
@@ -114,29 +135,88 @@ final class LocalWorkers implements AutoCloseable {
     }
 
     private void loop(WorkerId id) {
-        while (!stopping) {
-            java.util.Optional<Lease> claimed;
+        idle.incrementAndGet();
+        try {
+            while (!stopping) {
+                Lease lease = handed.poll();
+                if (lease == null) {
+                    lease = claimForIdleSlots(id);
+                }
+                if (lease == null) {
+                    continue;
+                }
+                if (stopping) {
+                    handBack(lease); // claimed while the pool was told to stop: it never started
+                    continue;
+                }
+                idle.decrementAndGet();
+                try {
+                    runAttempt(lease);
+                } finally {
+                    idle.incrementAndGet();
+                }
+            }
+        } finally {
+            idle.decrementAndGet();
+            // A stopping pool hands back what was claimed for slots that will not run it.
+            Lease left;
+            while ((left = handed.poll()) != null) {
+                handBack(left);
+            }
+        }
+    }
+
+    /**
+     * Claims for every idle slot if no other slot is claiming (keeping one lease, handing the rest over), else
+     * waits for a handed lease or the claimer's turn. Returns this slot's lease, or null to look again.
+     */
+    private @org.jspecify.annotations.Nullable Lease claimForIdleSlots(WorkerId id) {
+        if (!claimer.tryLock()) {
+            synchronized (followers) {
+                if (handed.isEmpty() && claimer.isLocked() && !stopping) {
+                    try {
+                        followers.wait(CLAIM_WAIT.toMillis());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        stopping = true;
+                    }
+                }
+            }
+            return null;
+        }
+        List<Lease> claimed;
+        boolean unreachable = false;
+        try {
+            Lease mine = handed.poll();
+            if (mine != null) {
+                return mine;
+            }
             claiming.incrementAndGet();
             try {
-                claimed = store.claim(id, queues, leaseTtl, CLAIM_WAIT);
+                claimed = store.claimAll(id, queues, leaseTtl, CLAIM_WAIT, Math.max(1, idle.get()));
             } catch (GyreException e) {
-                // The store is unreachable (a Redis restart): wait a moment and claim again; nothing was taken.
-                pause(STORE_RETRY);
-                continue;
+                // The store is unreachable (a Redis restart): nothing was taken; wait a moment, outside the lock.
+                claimed = List.of();
+                unreachable = true;
             } finally {
                 synchronized (claiming) {
                     claiming.decrementAndGet();
                     claiming.notifyAll();
                 }
             }
-            claimed.ifPresent(lease -> {
-                if (stopping) {
-                    handBack(lease); // claimed while the pool was told to stop: it never started
-                } else {
-                    runAttempt(lease);
-                }
-            });
+            for (int k = 1; k < claimed.size(); k++) {
+                handed.add(claimed.get(k));
+            }
+        } finally {
+            claimer.unlock();
+            synchronized (followers) {
+                followers.notifyAll(); // leases to take, or the claimer's turn to take over
+            }
         }
+        if (unreachable) {
+            pause(STORE_RETRY);
+        }
+        return claimed.isEmpty() ? null : claimed.get(0);
     }
 
     private void handBack(Lease lease) {
@@ -212,28 +292,51 @@ final class LocalWorkers implements AutoCloseable {
         if (attempt.handedBack) {
             outcome = HANDED_BACK;
         }
-        if (commit(attempt, outcome)) {
-            committed.accept(claimed.item().run());
-        }
+        outcomes.add(new LeaseOutcome(attempt.lease, outcome));
+        commitOutcomes();
     }
 
     /**
-     * Completes the attempt with its lease's token; if the store cannot be reached, tries again until it can
-     * (the lease is no longer renewed meanwhile, so if the outage outlasts it the result is refused and the
-     * task runs again elsewhere, counted as a lost lease) or this pool stops. False if the result was refused.
+     * Commits every waiting outcome in one batch unless another slot is committing (it then commits this one's
+     * too: it looks again after letting go). Tells the drivers of the runs committed to.
      */
-    private boolean commit(Attempt attempt, TaskOutcome outcome) {
-        while (true) {
+    private void commitOutcomes() {
+        while (!outcomes.isEmpty() && committer.tryLock()) {
+            java.util.Set<RunId> runs = new java.util.LinkedHashSet<>();
+            boolean retry = false;
             try {
-                store.complete(attempt.lease, outcome);
-                return true;
-            } catch (StaleLeaseException lost) {
-                // The lease expired and the attempt was handed to another worker; its result must not commit twice.
-                return false;
-            } catch (GyreException unreachable) {
-                if (stopping && stopped.getCount() == 0) {
-                    return false; // closing: the lease expires and the task runs again elsewhere
+                List<LeaseOutcome> batch = new ArrayList<>();
+                LeaseOutcome o;
+                while ((o = outcomes.poll()) != null) {
+                    batch.add(o);
                 }
+                if (batch.isEmpty()) {
+                    continue;
+                }
+                // A refused lease expired and its attempt went to another worker: its result must not commit twice.
+                java.util.Set<Lease> refused;
+                try {
+                    refused = new java.util.HashSet<>(store.completeAll(batch));
+                } catch (GyreException unreachable) {
+                    // The store cannot be reached: keep the outcomes and try again (the leases are no longer
+                    // renewed meanwhile; if the outage outlasts them the results are refused and the tasks run
+                    // again elsewhere, counted as lost leases). A closing pool gives up: the leases expire.
+                    if (!(stopping && stopped.getCount() == 0)) {
+                        outcomes.addAll(batch);
+                        retry = true;
+                    }
+                    continue;
+                }
+                for (LeaseOutcome done : batch) {
+                    if (!refused.contains(done.lease())) {
+                        runs.add(done.lease().item().run());
+                    }
+                }
+            } finally {
+                committer.unlock();
+            }
+            runs.forEach(committed);
+            if (retry) {
                 pause(STORE_RETRY);
             }
         }

@@ -10,6 +10,7 @@ import io.gyre.api.RunRecord;
 import io.gyre.api.RunState;
 import io.gyre.api.StateStore;
 import io.gyre.api.TaskId;
+import io.gyre.api.TaskMove;
 import io.gyre.api.TaskOutcome;
 import io.gyre.api.TaskRecord;
 import io.gyre.api.TaskSpec;
@@ -72,7 +73,7 @@ final class RunDriver {
     private final Plan plan;
     private final FanOutFiles fanOutFiles;
     private final RunId run;
-    private final StateStore store;
+    private final BatchedWrites store;
     private final TaskResolver resolver;
     private final InstantSource clock;
     private final ScheduledExecutorService timers;
@@ -92,6 +93,10 @@ final class RunDriver {
     private @Nullable Map<String, String>[] context;
     private int[] leaseLosses;
     private int[] retriesUsed;
+    /** Attempts started per task as the store has them (claims raise it; a completion tells the driver). */
+    private int[] attempts;
+    /** The attempt this driver queued and has not seen complete (0 if none): its completion needs no re-read. */
+    private int[] queuedAttempt;
     /** The dynamic sweep instances created so far, by index minus plan.size(), and their placeholders. */
     private final List<TaskSpec> instances = new ArrayList<>();
 
@@ -139,7 +144,7 @@ final class RunDriver {
         this.plan = plan;
         this.fanOutFiles = fanOutFiles;
         this.run = run;
-        this.store = store;
+        this.store = new BatchedWrites(run, store);
         this.resolver = resolver;
         this.clock = clock;
         this.timers = timers;
@@ -153,6 +158,8 @@ final class RunDriver {
         this.retriesUsed = new int[n];
         this.context = (Map<String, String>[]) new Map<?, ?>[n];
         this.leaseLosses = new int[n];
+        this.attempts = new int[n];
+        this.queuedAttempt = new int[n];
     }
 
     RunId run() {
@@ -200,6 +207,8 @@ final class RunDriver {
                     for (Completion c : batch) {
                         onCompletion(c);
                     }
+                    maybeEnd();
+                    store.flush(); // recorded before the taker may take (and so acknowledge) the next batch
                 }
             } finally {
                 handled.complete(null);
@@ -242,6 +251,7 @@ final class RunDriver {
                 command.run();
             }
             if (ended) {
+                store.flush();
                 return;
             }
             if (!adopted) {
@@ -254,7 +264,9 @@ final class RunDriver {
                 } while (batch.size() == BATCH);
             }
             maybeEnd();
+            store.flush();
         } catch (RuntimeException e) {
+            store.discard();
             // A store failure leaves the run as the store has it; the orchestrator that adopts it rebuilds from there.
             done.completeExceptionally(e);
             ended = true;
@@ -274,8 +286,17 @@ final class RunDriver {
                 null,
                 Map.of("flow", plan.flow().name(), "tasks", Integer.toString(plan.size())));
         int n = plan.size();
+        Map<TaskId, TaskRecord> stored = new HashMap<>();
+        for (TaskRecord t : store.tasks(run)) {
+            stored.put(t.id(), t);
+        }
         for (int i = 0; i < n; i++) {
-            TaskRecord t = store.task(run, plan.task(i).id());
+            TaskRecord t = stored.get(plan.task(i).id());
+            if (t == null) {
+                throw new GyreException("task " + plan.task(i).id() + " of run " + run + " is not in the store; "
+                        + "the run was created from another plan");
+            }
+            attempts[i] = t.attempts();
             if (t.state() == TaskState.SUCCEEDED) {
                 finalState[i] = (byte) (TaskState.SUCCEEDED.ordinal() + 1);
                 finished++;
@@ -341,6 +362,7 @@ final class RunDriver {
             }
             // What was spent before is unknown: count every earlier attempt as a retry used (conservative).
             retriesUsed[i] = Math.max(0, t.attempts() - 1);
+            attempts[i] = t.attempts();
             if (t.state().isFinal()) {
                 finalState[i] = (byte) (t.state().ordinal() + 1);
                 finished++;
@@ -414,6 +436,7 @@ final class RunDriver {
         WorkItem item = resolveForAdoption(i, t);
         if (item != null) {
             store.enqueue(item);
+            queuedAttempt[i] = item.attempt();
         }
     }
 
@@ -476,13 +499,13 @@ final class RunDriver {
         enqueue(i, item);
     }
 
+    /** Makes a pending task ready and queues its next attempt (a move gathered into the drain's batch). */
     private void enqueue(int i, WorkItem resolved) {
-        TaskRecord cur = store.task(run, resolved.task());
         // Attempts keep counting across a resume, so the first attempt of this run may not be attempt 1.
-        WorkItem item = withAttempt(resolved, cur.attempts() + 1);
-        store.updateTask(cur.withState(TaskState.READY));
+        WorkItem item = withAttempt(resolved, attempts[i] + 1);
+        store.move(TaskMove.ready(TaskState.PENDING, item));
+        queuedAttempt[i] = item.attempt();
         emit(EventKind.TASK_READY, item.task(), Map.of("attempt", Integer.toString(item.attempt())));
-        store.enqueue(item);
     }
 
     private void onCompletion(Completion c) {
@@ -491,23 +514,38 @@ final class RunDriver {
         if (finalState[i] != 0) {
             return;
         }
-        TaskRecord cur = store.task(run, id);
-        if (cur.state() != TaskState.RUNNING || cur.attempts() != c.item().attempt()) {
-            return; // already recorded (by an orchestrator that drove the run before this one)
+        int attempt = c.item().attempt();
+        if (queuedAttempt[i] != attempt) {
+            // Not an attempt this driver queued (an adopted run's, or a stale delivery): check the record.
+            TaskRecord cur = store.task(run, id);
+            if (cur.state() != TaskState.RUNNING || cur.attempts() != attempt) {
+                return; // already recorded (by an orchestrator that drove the run before this one)
+            }
         }
+        // The attempt this driver queued completed once (a lease is released exactly once): the task is running
+        // at that attempt, so the moves below need no read.
+        queuedAttempt[i] = 0;
+        attempts[i] = attempt;
         TaskOutcome outcome = c.outcome();
         switch (outcome) {
-            case TaskOutcome.Succeeded s -> succeed(i, c, s, cur);
+            case TaskOutcome.Succeeded s -> succeed(i, c, s);
             case TaskOutcome.Cancelled x -> {
-                store.updateTask(cur.ended(TaskState.CANCELLED, x.exitCode(), c.at(), null, Map.of()));
+                store.move(end(c, TaskState.CANCELLED, x.exitCode(), null, Map.of()));
                 markFinal(i, TaskState.CANCELLED, EventKind.TASK_CANCELLED, Map.of("reason", x.reason()));
             }
-            case TaskOutcome.Failed f -> fail(i, c, f, cur);
+            case TaskOutcome.Failed f -> fail(i, c, f);
         }
     }
 
-    private void succeed(int i, Completion c, TaskOutcome.Succeeded s, TaskRecord cur) {
-        store.updateTask(cur.ended(TaskState.SUCCEEDED, s.exitCode(), c.at(), null, s.outputs()));
+    /** The move ending the completed attempt {@code c} (its task is running at that attempt). */
+    private static TaskMove end(
+            Completion c, TaskState to, int exitCode, @Nullable Failure failure, Map<String, String> outputs) {
+        return TaskMove.end(
+                c.item().task(), TaskState.RUNNING, c.item().attempt(), to, exitCode, c.at(), failure, outputs);
+    }
+
+    private void succeed(int i, Completion c, TaskOutcome.Succeeded s) {
+        store.move(end(c, TaskState.SUCCEEDED, s.exitCode(), null, s.outputs()));
         if (!s.outputs().isEmpty() && i >= plan.size()) {
             sweepOutputs
                     .computeIfAbsent(placeholderOf[i - plan.size()], p -> new HashMap<>())
@@ -530,21 +568,22 @@ final class RunDriver {
                 Map.of("attempt", Integer.toString(c.item().attempt()), "exit_code", Integer.toString(s.exitCode())));
     }
 
-    private void fail(int i, Completion c, TaskOutcome.Failed f, TaskRecord cur) {
+    private void fail(int i, Completion c, TaskOutcome.Failed f) {
         WorkItem item = c.item();
         TaskSpec spec = spec(i);
         if (cancelling) {
             // A Ctrl-C on a terminal reaches the task too, which then fails on its own: during a cancellation a
             // failure ends the task cancelled (its failure kept for the record), never retried, never "failed".
-            store.updateTask(cur.ended(TaskState.CANCELLED, f.exitCode(), c.at(), f.failure(), Map.of()));
+            store.move(end(c, TaskState.CANCELLED, f.exitCode(), f.failure(), Map.of()));
             markFinal(i, TaskState.CANCELLED, EventKind.TASK_CANCELLED, Map.of("reason", "run cancelled"));
             return;
         }
         if (c.leaseExpired() && leaseLosses[i] < LEASE_LOSS_ALLOWANCE) {
             leaseLosses[i]++;
-            store.updateTask(cur.withState(TaskState.READY));
+            WorkItem again = next(item);
+            store.move(TaskMove.ready(TaskState.RUNNING, again));
+            queuedAttempt[i] = again.attempt();
             emit(EventKind.TASK_LEASE_EXPIRED, item.task(), Map.of("attempt", Integer.toString(item.attempt())));
-            store.enqueue(next(item));
             return;
         }
         if (!cancelling
@@ -552,7 +591,7 @@ final class RunDriver {
                 && retriesUsed[i] < spec.retry().maxRetries()) {
             retriesUsed[i]++;
             Duration delay = spec.retry().backoff().delayAfter(retriesUsed[i], random);
-            store.updateTask(cur.ended(TaskState.RETRY_WAIT, f.exitCode(), c.at(), f.failure(), Map.of()));
+            store.move(end(c, TaskState.RETRY_WAIT, f.exitCode(), f.failure(), Map.of()));
             Map<String, String> data = failureData(f.failure(), f.exitCode(), item.attempt());
             data.put("delay_ms", Long.toString(delay.toMillis()));
             emit(EventKind.TASK_RETRY_SCHEDULED, item.task(), data);
@@ -564,7 +603,7 @@ final class RunDriver {
             }
             return;
         }
-        store.updateTask(cur.ended(TaskState.FAILED, f.exitCode(), c.at(), f.failure(), Map.of()));
+        store.move(end(c, TaskState.FAILED, f.exitCode(), f.failure(), Map.of()));
         failed++;
         markFinal(i, TaskState.FAILED, EventKind.TASK_FAILED, failureData(f.failure(), f.exitCode(), item.attempt()));
     }
@@ -578,10 +617,9 @@ final class RunDriver {
             maybeEnd();
             return;
         }
-        TaskRecord cur = store.task(run, again.task());
-        store.updateTask(cur.withState(TaskState.READY));
+        store.move(TaskMove.ready(TaskState.RETRY_WAIT, again));
+        queuedAttempt[i] = again.attempt();
         emit(EventKind.TASK_READY, again.task(), Map.of("attempt", Integer.toString(again.attempt())));
-        store.enqueue(again);
     }
 
     private static WorkItem next(WorkItem item) {
@@ -776,6 +814,7 @@ final class RunDriver {
         for (int k = 0; k < count; k++) {
             int c = first + k;
             TaskRecord r = stored.get(k);
+            attempts[c] = r.attempts();
             context[c] = context[i];
             switch (r.state()) {
                 case SUCCEEDED -> { // kept from before a resume
@@ -852,6 +891,8 @@ final class RunDriver {
         context = java.util.Arrays.copyOf(context, to);
         leaseLosses = java.util.Arrays.copyOf(leaseLosses, to);
         retriesUsed = java.util.Arrays.copyOf(retriesUsed, to);
+        attempts = java.util.Arrays.copyOf(attempts, to);
+        queuedAttempt = java.util.Arrays.copyOf(queuedAttempt, to);
         placeholderOf = java.util.Arrays.copyOf(placeholderOf, to - plan.size());
     }
 
@@ -931,6 +972,7 @@ final class RunDriver {
             case PENDING, RUNNING -> throw new IllegalStateException("a run ends in a final state");
         };
         emit(kind, null, Map.of("tasks", Integer.toString(size), "failed", Integer.toString(failed)));
+        store.flush();
         done.complete(last);
     }
 
@@ -945,6 +987,6 @@ final class RunDriver {
     }
 
     private void emit(EventKind kind, @Nullable TaskId task, Map<String, String> data) {
-        store.append(Event.of(run, clock.instant(), kind, task, data));
+        store.event(Event.of(run, clock.instant(), kind, task, data));
     }
 }

@@ -8,6 +8,7 @@ import io.gyre.api.FencedException;
 import io.gyre.api.GyreException;
 import io.gyre.api.IllegalTransitionException;
 import io.gyre.api.Lease;
+import io.gyre.api.LeaseOutcome;
 import io.gyre.api.Member;
 import io.gyre.api.NotFoundException;
 import io.gyre.api.OrchestratorId;
@@ -19,6 +20,7 @@ import io.gyre.api.RunState;
 import io.gyre.api.StaleLeaseException;
 import io.gyre.api.StateStore;
 import io.gyre.api.TaskId;
+import io.gyre.api.TaskMove;
 import io.gyre.api.TaskOutcome;
 import io.gyre.api.TaskRecord;
 import io.gyre.api.TaskState;
@@ -78,6 +80,8 @@ final class RedisStateStore implements RedisStore {
     private static final LuaScript CLAIM = LuaScript.named("claim");
     private static final LuaScript HEARTBEAT = LuaScript.named("heartbeat");
     private static final LuaScript COMPLETE = LuaScript.named("complete");
+    private static final LuaScript COMPLETE_ALL = LuaScript.named("complete_all");
+    private static final LuaScript MOVE_TASKS = LuaScript.named("move_tasks");
     private static final LuaScript REAP = LuaScript.named("reap");
     private static final LuaScript TAKE_COMPLETIONS = LuaScript.named("take_completions");
     private static final LuaScript APPEND = LuaScript.named("append");
@@ -102,6 +106,8 @@ final class RedisStateStore implements RedisStore {
             CLAIM,
             HEARTBEAT,
             COMPLETE,
+            COMPLETE_ALL,
+            MOVE_TASKS,
             REAP,
             TAKE_COMPLETIONS,
             APPEND,
@@ -309,6 +315,84 @@ final class RedisStateStore implements RedisStore {
         return next.withVersion(Long.parseLong(str(r, 2)));
     }
 
+    @Override
+    public List<Event> moveTasks(RunId run, List<TaskMove> moves, List<Event> events) {
+        return moveTasks(run, moves, events, null);
+    }
+
+    private List<Event> moveTasks(RunId run, List<TaskMove> moves, List<Event> events, @Nullable RunFence fence) {
+        if (moves.isEmpty() && events.isEmpty()) {
+            return List.of();
+        }
+        List<Object> args = new ArrayList<>(4 + 11 * moves.size() + events.size());
+        args.add(run.value());
+        args.add(token(fence, run));
+        args.add(Integer.toString(moves.size()));
+        args.add(Integer.toString(events.size()));
+        for (TaskMove m : moves) {
+            WorkItem item = m.item();
+            if (item != null && !item.run().equals(run)) {
+                throw new GyreException("a work item of run " + item.run() + " in a batch of run " + run);
+            }
+            args.add(m.task().value());
+            args.add(m.from().name());
+            args.add(Integer.toString(m.attempts()));
+            args.add(m.to().name());
+            if (m.endsAttempt()) {
+                args.add("1");
+                args.add(m.exitCode() == null ? "" : m.exitCode().toString());
+                args.add(m.endedAt() == null ? "" : m.endedAt().toString());
+                args.add(m.failure() == null ? "" : Codec.failure(m.failure()));
+                args.add(Codec.limited(
+                        new Codec.Writer().map(m.outputs()).bytes(), "the outputs of task " + run + "/" + m.task()));
+            } else {
+                args.add("");
+                args.add("");
+                args.add("");
+                args.add("");
+                args.add("");
+            }
+            args.add(item == null ? "" : item.queue().value());
+            args.add(item == null ? "" : Codec.item(item));
+        }
+        for (Event e : events) {
+            if (!e.run().equals(run)) {
+                throw new GyreException("an event of run " + e.run() + " in a batch of run " + run
+                        + "; append each run's events with its own batch");
+            }
+            args.add(Codec.event(e));
+        }
+        List<Object> r = run(MOVE_TASKS, args.toArray());
+        fenced(r, fence);
+        switch (status(r)) {
+            case "NORUN" -> throw new NotFoundException("run " + run);
+            case "NOTASK" -> throw new NotFoundException("task " + str(r, 1) + " in run " + run);
+            case "MOVED" -> {
+                TaskId t = TaskId.of(str(r, 1));
+                TaskMove m = moves.stream()
+                        .filter(x -> x.task().equals(t))
+                        .findFirst()
+                        .orElseThrow();
+                throw VersionConflictException.moved(run, m, TaskState.valueOf(str(r, 2)), Integer.parseInt(str(r, 3)));
+            }
+            case "ILLEGAL" ->
+                throw new IllegalTransitionException(
+                        TaskState.MACHINE.name(), TaskState.valueOf(str(r, 2)), TaskState.valueOf(str(r, 3)));
+            default -> expect(r, "OK");
+        }
+        for (TaskMove m : moves) {
+            if (m.from() != m.to()) {
+                TaskState.MACHINE.require(m.from(), m.to()); // tells the machine's observers
+            }
+        }
+        List<Event> stored = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            stored.add(events.get(i).withSeq(Long.parseLong(str(r, i + 1))));
+        }
+        handOver(stored);
+        return stored;
+    }
+
     // ---------------------------------------------------------------- queues and leases
 
     @Override
@@ -343,22 +427,31 @@ final class RedisStateStore implements RedisStore {
 
     @Override
     public Optional<Lease> claim(WorkerId worker, List<QueueName> queues, Duration ttl, Duration wait) {
+        List<Lease> one = claimAll(worker, queues, ttl, wait, 1);
+        return one.isEmpty() ? Optional.empty() : Optional.of(one.get(0));
+    }
+
+    @Override
+    public List<Lease> claimAll(WorkerId worker, List<QueueName> queues, Duration ttl, Duration wait, int max) {
         requirePositive("ttl", ttl);
         requireNotNegative("wait", wait);
         if (queues.isEmpty()) {
             throw new GyreException("claim needs at least one queue to take work from");
         }
+        if (max < 1) {
+            throw new GyreException("claimAll needs max >= 1, not " + max);
+        }
         requireOpen();
         long deadline = System.nanoTime() + wait.toNanos();
         List<byte[]> signals = null;
         while (true) {
-            Lease lease = tryClaim(worker, queues, ttl);
-            if (lease != null) {
-                return Optional.of(lease);
+            List<Lease> leases = tryClaim(worker, queues, ttl, max);
+            if (!leases.isEmpty()) {
+                return leases;
             }
             long remaining = deadline - System.nanoTime();
             if (remaining <= 0 || closed || Thread.currentThread().isInterrupted()) {
-                return Optional.empty();
+                return List.of();
             }
             if (signals == null) {
                 signals = new ArrayList<>(queues.size());
@@ -368,43 +461,53 @@ final class RedisStateStore implements RedisStore {
             }
             waits.await(signals, Duration.ofNanos(remaining));
             if (closed || Thread.currentThread().isInterrupted()) {
-                return Optional.empty();
+                return List.of();
             }
         }
     }
 
-    private @Nullable Lease tryClaim(WorkerId worker, List<QueueName> queues, Duration ttl) {
+    private List<Lease> tryClaim(WorkerId worker, List<QueueName> queues, Duration ttl, int max) {
         Instant now = clock.instant();
         Instant expires = now.plus(ttl);
-        String token = newToken();
-        Object[] args = new Object[8 + queues.size()];
+        String[] tokens = new String[max];
+        Object[] args = new Object[8 + queues.size() + max];
         args[0] = worker.value();
-        args[1] = token;
-        args[2] = now.toString();
-        args[3] = Long.toString(expires.getEpochSecond());
-        args[4] = Integer.toString(expires.getNano());
-        args[5] = expires.toString();
-        args[6] = score(expires);
+        args[1] = now.toString();
+        args[2] = Long.toString(expires.getEpochSecond());
+        args[3] = Integer.toString(expires.getNano());
+        args[4] = expires.toString();
+        args[5] = score(expires);
+        args[6] = Integer.toString(max);
         args[7] = Integer.toString(queues.size());
         for (int i = 0; i < queues.size(); i++) {
             args[8 + i] = queues.get(i).value();
         }
+        for (int k = 0; k < max; k++) {
+            tokens[k] = newToken();
+            args[8 + queues.size() + k] = tokens[k];
+        }
         List<Object> r = run(CLAIM, args);
         if (status(r).equals("EMPTY")) {
-            return null;
+            return List.of();
         }
         expect(r, "OK");
-        WorkItem item = Codec.item(bytes(r, 1));
-        TaskState.MACHINE.require(TaskState.READY, TaskState.RUNNING);
-        Event started = new Event(
-                item.run(),
-                Long.parseLong(str(r, 2)),
-                now,
-                EventKind.TASK_STARTED,
-                item.task(),
-                Map.of("attempt", Integer.toString(item.attempt()), "worker", worker.value()));
-        handOver(List.of(started));
-        return new Lease(item, worker, token, expires);
+        int claimed = (r.size() - 1) / 2;
+        List<Lease> leases = new ArrayList<>(claimed);
+        List<Event> started = new ArrayList<>(claimed);
+        for (int k = 0; k < claimed; k++) {
+            WorkItem item = Codec.item(bytes(r, 1 + 2 * k));
+            TaskState.MACHINE.require(TaskState.READY, TaskState.RUNNING);
+            started.add(new Event(
+                    item.run(),
+                    Long.parseLong(str(r, 2 + 2 * k)),
+                    now,
+                    EventKind.TASK_STARTED,
+                    item.task(),
+                    Map.of("attempt", Integer.toString(item.attempt()), "worker", worker.value())));
+            leases.add(new Lease(item, worker, tokens[k], expires));
+        }
+        handOver(started);
+        return leases;
     }
 
     @Override
@@ -445,6 +548,36 @@ final class RedisStateStore implements RedisStore {
                 encoded,
                 now.toString());
         stale(r, lease);
+    }
+
+    @Override
+    public List<Lease> completeAll(List<LeaseOutcome> outcomes) {
+        if (outcomes.isEmpty()) {
+            return List.of();
+        }
+        Instant now = clock.instant();
+        List<Object> args = new ArrayList<>(4 + 5 * outcomes.size());
+        args.add(Long.toString(now.getEpochSecond()));
+        args.add(Integer.toString(now.getNano()));
+        args.add(now.toString());
+        args.add(Integer.toString(outcomes.size()));
+        for (LeaseOutcome o : outcomes) {
+            WorkItem claimed = o.lease().item();
+            args.add(o.lease().token());
+            args.add(claimed.run().value());
+            args.add(claimed.task().value());
+            args.add(Integer.toString(claimed.attempt()));
+            args.add(Codec.outcome(o.outcome()));
+        }
+        List<Object> r = run(COMPLETE_ALL, args.toArray());
+        expect(r, "OK");
+        List<Lease> refused = new ArrayList<>();
+        for (int k = 0; k < outcomes.size(); k++) {
+            if (!str(r, 1 + 2 * k).equals("OK")) {
+                refused.add(outcomes.get(k).lease());
+            }
+        }
+        return refused;
     }
 
     private static void stale(List<Object> r, Lease lease) {
@@ -727,6 +860,21 @@ final class RedisStateStore implements RedisStore {
         @Override
         public void enqueue(WorkItem item) {
             RedisStateStore.this.enqueue(item, fence);
+        }
+
+        @Override
+        public List<Event> moveTasks(RunId run, List<TaskMove> moves, List<Event> events) {
+            return RedisStateStore.this.moveTasks(run, moves, events, fence);
+        }
+
+        @Override
+        public List<Lease> claimAll(WorkerId worker, List<QueueName> queues, Duration ttl, Duration wait, int max) {
+            return RedisStateStore.this.claimAll(worker, queues, ttl, wait, max);
+        }
+
+        @Override
+        public List<Lease> completeAll(List<LeaseOutcome> outcomes) {
+            return RedisStateStore.this.completeAll(outcomes);
         }
 
         @Override

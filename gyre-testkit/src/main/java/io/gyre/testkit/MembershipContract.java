@@ -23,6 +23,7 @@ import io.gyre.api.RunState;
 import io.gyre.api.StateQueries;
 import io.gyre.api.StateStore;
 import io.gyre.api.TaskId;
+import io.gyre.api.TaskMove;
 import io.gyre.api.TaskOutcome;
 import io.gyre.api.TaskRecord;
 import io.gyre.api.TaskState;
@@ -283,6 +284,11 @@ public abstract class MembershipContract {
         assertFenced(() -> stale.append(event), old, current);
         assertFenced(() -> stale.appendAll(List.of(event, event)), old, current);
         assertFenced(() -> stale.takeCompletions(run, 10, Duration.ZERO), old, current);
+        assertFenced(
+                () -> stale.moveTasks(
+                        run, List.of(TaskMove.ready(TaskState.PENDING, item(run, t(1), 1))), List.of(event)),
+                old,
+                current);
 
         assertThat(store.run(run)).isEqualTo(runBefore);
         assertThat(store.tasks(run)).isEqualTo(tasksBefore);

@@ -7,9 +7,11 @@ import io.gyre.api.Action;
 import io.gyre.api.Completion;
 import io.gyre.api.Event;
 import io.gyre.api.EventKind;
+import io.gyre.api.Failure;
 import io.gyre.api.GyreException;
 import io.gyre.api.IllegalTransitionException;
 import io.gyre.api.Lease;
+import io.gyre.api.LeaseOutcome;
 import io.gyre.api.NotFoundException;
 import io.gyre.api.QueueName;
 import io.gyre.api.RunId;
@@ -19,6 +21,7 @@ import io.gyre.api.StaleLeaseException;
 import io.gyre.api.StateQueries;
 import io.gyre.api.StateStore;
 import io.gyre.api.TaskId;
+import io.gyre.api.TaskMove;
 import io.gyre.api.TaskOutcome;
 import io.gyre.api.TaskRecord;
 import io.gyre.api.TaskState;
@@ -615,6 +618,234 @@ public abstract class StateStoreContract {
             assertThat(inbox).hasSize(1);
             assertThat(inbox.get(0).leaseExpired()).isEqualTo(released.get(1));
         }
+    }
+
+    // ------------------------------------------------------------------ batched driver writes (ADR 0014)
+
+    @Test
+    void moveTasksMakesAFrontierReadyQueuesItAndAppendsItsEventsInOneStep() {
+        createRun(RUN, 3);
+        Event e0 = event(RUN, EventKind.TASK_READY);
+
+        List<Event> stored = store.moveTasks(
+                RUN,
+                List.of(
+                        TaskMove.ready(TaskState.PENDING, item(RUN, t(0), 1, CPU)),
+                        TaskMove.ready(TaskState.PENDING, item(RUN, t(2), 1, GPU))),
+                List.of(e0, e0));
+
+        assertThat(stored).extracting(Event::seq).containsExactly(1L, 2L);
+        assertThat(queries.events(RUN, 0, 10)).hasSize(2);
+        assertThat(store.task(RUN, t(0)))
+                .isEqualTo(
+                        TaskRecord.pending(RUN, t(0)).withState(TaskState.READY).withVersion(1));
+        assertThat(store.task(RUN, t(1)).state()).isEqualTo(TaskState.PENDING);
+        assertThat(queries.queueDepth(CPU)).isEqualTo(1);
+        assertThat(queries.queueDepth(GPU)).isEqualTo(1);
+        Lease lease = claimNow(List.of(GPU));
+        assertThat(lease.item().task()).isEqualTo(t(2));
+        assertThat(store.task(RUN, t(2)).state()).isEqualTo(TaskState.RUNNING);
+    }
+
+    @Test
+    void moveTasksEndsAttemptsWritingTheirOutcomeAndKeepsTheStart() {
+        createRun(RUN, 2);
+        ready(RUN, t(0), CPU);
+        ready(RUN, t(1), CPU);
+        Lease a = claimNow(List.of(CPU));
+        Lease b = claimNow(List.of(CPU));
+        TaskRecord started = store.task(RUN, t(1));
+        Instant at = clock.instant().plusSeconds(1);
+        Failure why = new Failure("exit", "exit code 3", true);
+
+        store.moveTasks(
+                RUN,
+                List.of(
+                        TaskMove.end(t(0), TaskState.RUNNING, 1, TaskState.SUCCEEDED, 0, at, null, Map.of("k", "v")),
+                        TaskMove.end(t(1), TaskState.RUNNING, 1, TaskState.RETRY_WAIT, 3, at, why, Map.of()),
+                        TaskMove.ready(TaskState.RETRY_WAIT, item(RUN, t(1), 2, CPU))),
+                List.of());
+
+        assertThat(store.task(RUN, t(0)))
+                .isEqualTo(new TaskRecord(
+                        RUN, t(0), TaskState.SUCCEEDED, 3, 1, 0, started.startedAt(), at, null, Map.of("k", "v")));
+        TaskRecord retried = store.task(RUN, t(1));
+        assertThat(retried.state()).isEqualTo(TaskState.READY);
+        assertThat(retried.version()).isEqualTo(started.version() + 2);
+        assertThat(retried.exitCode()).isEqualTo(3);
+        assertThat(retried.failure()).isEqualTo(why);
+        assertThat(retried.startedAt()).isEqualTo(started.startedAt());
+        assertThat(claimNow(List.of(CPU)).item().attempt()).isEqualTo(2);
+        assertThat(a.item().task()).isEqualTo(t(0));
+        assertThat(b.item().task()).isEqualTo(t(1));
+    }
+
+    @Test
+    void moveTasksRefusesTheWholeBatchWhenATaskIsNotWhereItsMoveExpects() {
+        createRun(RUN, 3);
+        ready(RUN, t(1), CPU);
+        claimNow(List.of(CPU)); // t1 is running at attempt 1
+        List<TaskRecord> before = queries.tasks(RUN);
+
+        assertThatThrownBy(() -> store.moveTasks(
+                        RUN,
+                        List.of(
+                                TaskMove.ready(TaskState.PENDING, item(RUN, t(0), 1, CPU)),
+                                TaskMove.ready(TaskState.PENDING, item(RUN, t(1), 1, CPU))),
+                        List.of(event(RUN, EventKind.TASK_READY))))
+                .isInstanceOf(VersionConflictException.class)
+                .hasMessageContaining(t(1).value());
+        assertThatThrownBy(() -> store.moveTasks(
+                        RUN,
+                        List.of(
+                                TaskMove.ready(TaskState.PENDING, item(RUN, t(0), 1, CPU)),
+                                TaskMove.end(
+                                        t(1),
+                                        TaskState.RUNNING,
+                                        2,
+                                        TaskState.SUCCEEDED,
+                                        0,
+                                        clock.instant(),
+                                        null,
+                                        Map.of())),
+                        List.of()))
+                .as("the right state at the wrong attempt")
+                .isInstanceOf(VersionConflictException.class);
+
+        assertThat(queries.tasks(RUN)).isEqualTo(before);
+        assertThat(queries.queueDepth(CPU)).isZero();
+        assertThat(queries.events(RUN, 0, 10)).extracting(Event::kind).containsExactly(EventKind.TASK_STARTED);
+    }
+
+    @Test
+    void moveTasksRefusesTheWholeBatchForAnIllegalTransitionOrAnUnknownTask() {
+        createRun(RUN, 2);
+        List<TaskRecord> before = queries.tasks(RUN);
+        TaskMove fine = TaskMove.ready(TaskState.PENDING, item(RUN, t(0), 1, CPU));
+        TaskMove illegal =
+                TaskMove.end(t(1), TaskState.PENDING, 0, TaskState.SUCCEEDED, 0, clock.instant(), null, Map.of());
+        TaskMove unknown = TaskMove.ready(TaskState.PENDING, item(RUN, t(7), 1, CPU));
+
+        assertThatThrownBy(
+                        () -> store.moveTasks(RUN, List.of(fine, illegal), List.of(event(RUN, EventKind.TASK_READY))))
+                .isInstanceOf(IllegalTransitionException.class);
+        assertThatThrownBy(() -> store.moveTasks(RUN, List.of(fine, unknown), List.of()))
+                .isInstanceOf(NotFoundException.class)
+                .hasMessageContaining(t(7).value());
+        assertThatThrownBy(() -> store.moveTasks(OTHER_RUN, List.of(), List.of(event(OTHER_RUN, EventKind.TASK_READY))))
+                .isInstanceOf(NotFoundException.class);
+
+        assertThat(queries.tasks(RUN)).isEqualTo(before);
+        assertThat(queries.queueDepth(CPU)).isZero();
+        assertThat(queries.events(RUN, 0, 10)).isEmpty();
+    }
+
+    @Test
+    void moveTasksChecksALaterMoveOfATaskAgainstWhereTheEarlierOneLeftIt() {
+        createRun(RUN, 1);
+
+        assertThatThrownBy(() -> store.moveTasks(
+                        RUN,
+                        List.of(
+                                TaskMove.ready(TaskState.PENDING, item(RUN, t(0), 1, CPU)),
+                                TaskMove.ready(TaskState.PENDING, item(RUN, t(0), 1, CPU))),
+                        List.of()))
+                .isInstanceOf(VersionConflictException.class);
+        assertThat(store.task(RUN, t(0))).isEqualTo(TaskRecord.pending(RUN, t(0)));
+        assertThat(queries.queueDepth(CPU)).isZero();
+    }
+
+    @Test
+    void aMoveQueuesOnlyItsTasksNextAttempt() {
+        assertThatThrownBy(() -> new TaskMove(
+                        t(0),
+                        TaskState.PENDING,
+                        0,
+                        TaskState.READY,
+                        null,
+                        null,
+                        null,
+                        Map.of(),
+                        item(RUN, t(0), 2, CPU)))
+                .isInstanceOf(GyreException.class);
+        assertThatThrownBy(() -> new TaskMove(
+                        t(0),
+                        TaskState.PENDING,
+                        0,
+                        TaskState.SKIPPED,
+                        null,
+                        null,
+                        null,
+                        Map.of(),
+                        item(RUN, t(0), 1, CPU)))
+                .isInstanceOf(GyreException.class);
+    }
+
+    @Test
+    void claimAllTakesUpToMaxInQueueOrderEachUnderItsOwnLease() {
+        createRun(RUN, 5);
+        for (int i = 0; i < 5; i++) {
+            ready(RUN, t(i), i < 2 ? GPU : CPU);
+        }
+
+        List<Lease> first = store.claimAll(WORKER, List.of(CPU, GPU), TTL, Duration.ZERO, 4);
+        List<Lease> rest = store.claimAll(WORKER, List.of(CPU, GPU), TTL, Duration.ZERO, 4);
+
+        assertThat(first).extracting(l -> l.item().task()).containsExactly(t(2), t(3), t(4), t(0));
+        assertThat(rest).extracting(l -> l.item().task()).containsExactly(t(1));
+        assertThat(first).extracting(Lease::token).doesNotHaveDuplicates();
+        assertThat(queries.tasks(RUN)).extracting(TaskRecord::state).containsOnly(TaskState.RUNNING);
+        assertThat(queries.leaseCount()).isEqualTo(5);
+        assertThat(queries.events(RUN, 0, 10)).extracting(Event::kind).containsOnly(EventKind.TASK_STARTED);
+        assertThat(store.claimAll(WORKER, List.of(CPU, GPU), TTL, SHORT, 4)).isEmpty();
+    }
+
+    @Test
+    void waitingClaimAllWakesOnEnqueue() throws Exception {
+        createRun(RUN, 1);
+        Started<List<Lease>> claimer = start(() -> store.claimAll(WORKER, List.of(CPU), TTL, LONG, 8));
+        awaitParked(claimer.thread());
+
+        ready(RUN, t(0), CPU);
+
+        assertThat(claimer.get()).extracting(l -> l.item().task()).containsExactly(t(0));
+    }
+
+    @Test
+    void completeAllCommitsEachCurrentLeaseAndRefusesOnlyTheStaleOnes() {
+        createRun(RUN, 3);
+        for (int i = 0; i < 3; i++) {
+            ready(RUN, t(i), CPU);
+        }
+        List<Lease> leases = store.claimAll(WORKER, List.of(CPU), TTL, Duration.ZERO, 3);
+        store.complete(leases.get(1), TaskOutcome.success()); // its second completion is stale
+        store.takeCompletions(RUN, 10, Duration.ZERO);
+        Lease forged =
+                new Lease(leases.get(2).item(), WORKER, "forged", leases.get(2).expiresAt());
+
+        List<Lease> refused = store.completeAll(List.of(
+                new LeaseOutcome(leases.get(0), TaskOutcome.success()),
+                new LeaseOutcome(leases.get(1), TaskOutcome.success()),
+                new LeaseOutcome(forged, TaskOutcome.success()),
+                new LeaseOutcome(leases.get(2), new TaskOutcome.Failed(2, new Failure("exit", "2", false)))));
+
+        assertThat(refused).containsExactly(leases.get(1), forged);
+        assertThat(queries.leaseCount()).isZero();
+        List<Completion> inbox = store.takeCompletions(RUN, 10, Duration.ZERO);
+        assertThat(inbox).extracting(c -> c.item().task()).containsExactly(t(0), t(2));
+        assertThat(inbox.get(1).outcome()).isInstanceOf(TaskOutcome.Failed.class);
+    }
+
+    @Test
+    void completeAllRefusesAnExpiredLease() {
+        createRun(RUN, 1);
+        ready(RUN, t(0), CPU);
+        Lease lease = claimNow(List.of(CPU));
+        clock.advance(TTL.plusSeconds(1));
+
+        assertThat(store.completeAll(List.of(new LeaseOutcome(lease, TaskOutcome.success()))))
+                .containsExactly(lease);
+        assertThat(store.takeCompletions(RUN, 10, Duration.ZERO)).isEmpty();
     }
 
     // ------------------------------------------------------------------ completions inbox
