@@ -24,6 +24,8 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -32,14 +34,17 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>
  * MergeThroughput generate DIR [--distinct 100] [--length 1000000]   Parquet + .npy files of the same values
- * MergeThroughput merge DIR [--snapshots 1000] [--threads 2]          Gyre: read, decode, merge
+ * MergeThroughput merge DIR [--snapshots 1000] [--threads 2] [--read fused|array]   Gyre: read, decode, merge
  * MergeThroughput boxed DIR [--snapshots 20]                          a naive List&lt;Double&gt; running mean
  * </pre>
  *
  * <p>Snapshot k is file {@code k % distinct} (a different task each time, so nothing is replaced): 100 distinct
  * files stand in for 1,000, which bounds the disk used (the page cache holds them after the first pass; the
- * figures are decode + merge, not disk). With {@code --threads 2} one thread reads and decodes the next files
- * while the other merges (a queue of two decoded snapshots). Prints {@code RESULT} lines.
+ * figures are decode + merge, not disk). {@code --read fused} (the default) reads each file's values straight from
+ * its pages a chunk at a time into the merge ({@link ValuesReader#open}), and {@code --threads 2} splits every
+ * snapshot's elements into two stripes merged at once. {@code --read array} decodes each file into a reused array
+ * first, and with {@code --threads 2} one thread reads and decodes the next files while the other merges (a queue
+ * of two decoded snapshots): the way before the fused path. Prints {@code RESULT} lines.
  */
 public final class MergeThroughput {
     private static final long MIB = 1024 * 1024;
@@ -54,7 +59,12 @@ public final class MergeThroughput {
         Path dir = Path.of(args[1]);
         switch (args[0]) {
             case "generate" -> generate(dir, intOpt(args, "--distinct", 100), intOpt(args, "--length", 1_000_000));
-            case "merge" -> merge(dir, intOpt(args, "--snapshots", 1000), intOpt(args, "--threads", 2));
+            case "merge" ->
+                merge(
+                        dir,
+                        intOpt(args, "--snapshots", 1000),
+                        intOpt(args, "--threads", 2),
+                        !stringOpt(args, "--read", "fused").equals("array"));
             case "boxed" -> boxed(dir, intOpt(args, "--snapshots", 20));
             default -> {
                 System.err.println("unknown mode " + args[0]);
@@ -67,6 +77,15 @@ public final class MergeThroughput {
         for (int i = 0; i < args.length - 1; i++) {
             if (args[i].equals(name)) {
                 return Integer.parseInt(args[i + 1]);
+            }
+        }
+        return fallback;
+    }
+
+    static String stringOpt(String[] args, String name, String fallback) {
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
             }
         }
         return fallback;
@@ -132,26 +151,27 @@ public final class MergeThroughput {
         return files;
     }
 
-    private static void merge(Path dir, int snapshots, int threads) throws Exception {
+    private static void merge(Path dir, int snapshots, int threads, boolean fused) throws Exception {
         List<Path> files = parquetFiles(dir);
         int distinct = files.size();
         // Warm-up: one pass over a tenth of the snapshots, in a throwaway merger.
-        runMerge(files, Math.max(distinct, snapshots / 10), threads);
+        runMerge(files, Math.max(distinct, snapshots / 10), threads, fused);
         System.gc();
         HeapPeak peak = HeapPeak.start();
         long t0 = System.nanoTime();
-        MergeRun run = runMerge(files, snapshots, threads);
+        MergeRun run = runMerge(files, snapshots, threads, fused);
         double seconds = (System.nanoTime() - t0) / 1e9;
         long peakBytes = peak.stop();
         double mb = (double) run.values * 8 / 1e6;
         Results.note(String.format(
                 Locale.ROOT,
-                "merged %d snapshots of %,d doubles (%d distinct files, %d thread(s)) in %.2f s: %.0f MB/s;"
+                "merged %d snapshots of %,d doubles (%d distinct files, %d thread(s), %s) in %.2f s: %.0f MB/s;"
                         + " read+decode %.2f s of thread time; view[0] = %.6f ± %.6f",
                 snapshots,
                 run.length,
                 distinct,
                 threads,
+                fused ? "fused read, striped" : "array read, pipelined",
                 seconds,
                 mb / seconds,
                 run.decodeNanos.get() / 1e9,
@@ -168,7 +188,10 @@ public final class MergeThroughput {
 
     private record MergeRun(MergedResult view, long values, int length, AtomicLong decodeNanos) {}
 
-    private static MergeRun runMerge(List<Path> files, int snapshots, int threads) throws Exception {
+    private static MergeRun runMerge(List<Path> files, int snapshots, int threads, boolean fused) throws Exception {
+        if (fused) {
+            return runFused(files, snapshots, threads);
+        }
         int distinct = files.size();
         AtomicLong decodeNanos = new AtomicLong();
         // Every snapshot is a different task; nothing is replaced, so the merger never reads back.
@@ -213,6 +236,41 @@ public final class MergeThroughput {
             decoder.join();
         }
         return new MergeRun(merger.view(), values, length, decodeNanos);
+    }
+
+    /**
+     * Each file's values read straight from its pages into the merge, {@code threads} element stripes at once
+     * (the main thread and {@code threads − 1} helpers). Decode time is not separable here: it is reported as 0.
+     */
+    private static MergeRun runFused(List<Path> files, int snapshots, int threads) {
+        int distinct = files.size();
+        ExecutorService helpers = Executors.newFixedThreadPool(
+                Math.max(1, threads - 1), Thread.ofPlatform().name("stripe-", 1).factory());
+        try {
+            ResultMerger merger = new ResultMerger(
+                    "dose",
+                    MergeOp.WEIGHTED_MEAN,
+                    ref -> {
+                        throw new IllegalStateException("no snapshot is replaced in this benchmark");
+                    },
+                    helpers,
+                    threads);
+            ValuesReader reader = new ValuesReader();
+            long values = 0;
+            int length = 0;
+            for (int k = 0; k < snapshots; k++) {
+                try (ValuesReader.OpenValues v = reader.open(files.get(k % distinct))) {
+                    int[] shape = {v.length()};
+                    merger.accept(
+                            new Snapshot.SnapshotRef(TaskId.of("t" + k), "dose", 1, weight(k % distinct), shape), v);
+                    values += v.length();
+                    length = v.length();
+                }
+            }
+            return new MergeRun(merger.view(), values, length, new AtomicLong());
+        } finally {
+            helpers.shutdown();
+        }
     }
 
     private static double[] decode(ValuesReader reader, Path file, double[] into, AtomicLong nanos) {

@@ -7,6 +7,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -18,8 +21,17 @@ import org.jspecify.annotations.Nullable;
  * recomputed). A task that failed is excluded. Memory is a few arrays of the result's length plus one small
  * reference per contributor; older snapshots' values are read back through {@code source} only when they must be
  * subtracted, so the number of snapshots never bounds the heap.
+ *
+ * <p>Values can come as an array ({@link #accept(Snapshot)}) or be read a chunk at a time from their source
+ * ({@link #accept(Snapshot.SnapshotRef, SnapshotValues)}, for example straight from a snapshot file's pages), and
+ * the sums can be updated in element stripes on several threads ({@link #ResultMerger(String, MergeOp, Function,
+ * Executor, int)}). Every element goes through the same arithmetic either way, so the view is bit for bit the
+ * same however the values arrive and however many stripes there are.
  */
 public final class ResultMerger {
+    /** Values are read from their source a chunk (one block of the sums) at a time. */
+    static final int CHUNK = MomentSums.BLOCK;
+
     private final String name;
     private final MergeOp op;
     private final Function<Snapshot.SnapshotRef, double[]> source;
@@ -30,14 +42,38 @@ public final class ResultMerger {
     private boolean dirty;
     private @Nullable String unit;
     private List<Axis> axes = List.of();
+    private final @Nullable Executor helpers;
+    private final int stripes;
+    private final double[][] chunks;
+    private @Nullable RuntimeException broken;
 
     /**
      * @param source reads back the values of a snapshot this merger saw earlier (from the object store)
      */
     public ResultMerger(String name, MergeOp op, Function<Snapshot.SnapshotRef, double[]> source) {
+        this(name, op, source, null, 1);
+    }
+
+    /**
+     * A merger that updates its sums in {@code stripes} element ranges at once: the calling thread takes the
+     * first, {@code helpers} run the others (give it at least {@code stripes − 1} threads), and each accept waits
+     * for all of them. Worth it for results of a million values or more on an otherwise idle machine.
+     */
+    public ResultMerger(
+            String name,
+            MergeOp op,
+            Function<Snapshot.SnapshotRef, double[]> source,
+            @Nullable Executor helpers,
+            int stripes) {
+        if (stripes < 1 || (stripes > 1 && helpers == null)) {
+            throw new IllegalArgumentException("stripes must be >= 1, with an executor when > 1 (got " + stripes + ")");
+        }
         this.name = name;
         this.op = op;
         this.source = source;
+        this.helpers = helpers;
+        this.stripes = stripes;
+        this.chunks = new double[stripes][0];
     }
 
     /**
@@ -45,6 +81,33 @@ public final class ResultMerger {
      * merger keeps no reference to {@code s.values()}: the caller may reuse the array once this returns.
      */
     public void accept(Snapshot s) {
+        accept(s.ref(), SnapshotValues.of(s.values()), s.unit(), s.axes());
+    }
+
+    /**
+     * Takes a snapshot into the view from its reference and its values, read a chunk at a time (for example
+     * straight from the snapshot file's pages, {@link ValuesReader#open}): the same as {@link #accept(Snapshot)}
+     * without decoding the snapshot into an array first. The snapshot's unit and axes are not known this way; the
+     * view has those of the first snapshot accepted whole, if any. The merger keeps no reference to
+     * {@code values}.
+     *
+     * <p>Should reading the values fail part way (an I/O error), part of the snapshot has been added: the merger
+     * then refuses further use and must be rebuilt from the stored snapshots.
+     */
+    public void accept(Snapshot.SnapshotRef ref, SnapshotValues values) {
+        long n = 1;
+        for (int d : ref.shape()) {
+            n *= d;
+        }
+        if (n != values.length()) {
+            throw new GyreException("snapshot " + ref.seq() + " of '" + ref.name() + "' from task " + ref.task()
+                    + " has shape " + Arrays.toString(ref.shape()) + " but " + values.length() + " values");
+        }
+        accept(ref, values, null, List.of());
+    }
+
+    private void accept(Snapshot.SnapshotRef s, SnapshotValues values, @Nullable String unitOf, List<Axis> axesOf) {
+        checkUsable();
         if (!s.name().equals(name)) {
             throw new GyreException("snapshot '" + s.name() + "' given to the merger of '" + name + "'");
         }
@@ -54,7 +117,7 @@ public final class ResultMerger {
         }
         if (latest.isEmpty()) {
             shape = s.shape().clone();
-            sums = new MomentSums(s.values().length);
+            sums = new MomentSums(values.length());
         } else if (!Arrays.equals(shape, s.shape()) && op != MergeOp.CONCAT) {
             throw new GyreException("snapshot " + s.seq() + " of '" + name + "' from task " + s.task() + " has shape "
                     + Arrays.toString(s.shape()) + " but the result has shape " + Arrays.toString(shape));
@@ -62,43 +125,126 @@ public final class ResultMerger {
         switch (op) {
             case MEAN, SUM -> {
                 if (prior != null) {
-                    sums.apply(source.apply(prior), 1, -1);
+                    applySums(SnapshotValues.of(source.apply(prior)), 1, -1);
                 }
-                sums.apply(s.values(), 1, 1);
+                applySums(values, 1, 1);
             }
             case WEIGHTED_MEAN -> {
                 if (prior != null) {
-                    sums.apply(source.apply(prior), prior.weight(), -1);
+                    applySums(SnapshotValues.of(source.apply(prior)), prior.weight(), -1);
                 }
-                sums.apply(s.values(), s.weight(), 1);
+                applySums(values, s.weight(), 1);
             }
             case MIN, MAX -> {
                 if (prior == null && !dirty) {
-                    fold(s.values());
+                    fold(materialized(values));
                 } else {
                     dirty = true;
                 }
             }
             case CONCAT -> dirty = true;
         }
-        latest.put(s.task(), s.ref());
+        latest.put(s.task(), s);
         if (unit == null) {
-            unit = s.unit();
+            unit = unitOf;
         }
         if (axes.isEmpty()) {
-            axes = s.axes();
+            axes = axesOf;
+        }
+    }
+
+    private void checkUsable() {
+        if (broken != null) {
+            throw new GyreException(
+                    "the merger of '" + name + "' holds part of a snapshot whose values could not be read ("
+                            + broken.getMessage() + "); rebuild it from the stored snapshots",
+                    broken);
+        }
+    }
+
+    private static double[] materialized(SnapshotValues values) {
+        double[] a = values.array();
+        if (a != null) {
+            return a;
+        }
+        double[] copy = new double[values.length()];
+        values.copy(0, copy, copy.length);
+        return copy;
+    }
+
+    /** Adds or removes one contribution, in stripes when the merger has helpers. */
+    private void applySums(SnapshotValues values, double w, int sign) {
+        sums.checkLength(values.length());
+        boolean setShift = sums.needsShift();
+        int n = values.length();
+        int per = stripes <= 1 || n < 2 * CHUNK ? n : (n / stripes + CHUNK - 1) / CHUNK * CHUNK;
+        try {
+            if (per >= n) {
+                applyStripe(values, 0, 0, n, w, sign, setShift);
+            } else {
+                Executor executor = java.util.Objects.requireNonNull(helpers);
+                @SuppressWarnings({"unchecked", "rawtypes"})
+                CompletableFuture<Void>[] others = new CompletableFuture[stripes - 1];
+                for (int k = 1; k < stripes; k++) {
+                    int from = Math.min(n, k * per);
+                    int to = k == stripes - 1 ? n : Math.min(n, (k + 1) * per);
+                    int stripe = k;
+                    others[k - 1] = CompletableFuture.runAsync(
+                            () -> applyStripe(values, stripe, from, to, w, sign, setShift), executor);
+                }
+                RuntimeException failure = null;
+                try {
+                    applyStripe(values, 0, 0, per, w, sign, setShift);
+                } catch (RuntimeException e) {
+                    failure = e;
+                }
+                for (CompletableFuture<Void> f : others) { // wait for every stripe: they all write the sums
+                    try {
+                        f.join();
+                    } catch (CompletionException e) {
+                        RuntimeException cause = e.getCause() instanceof RuntimeException r ? r : e;
+                        if (failure == null) {
+                            failure = cause;
+                        } else {
+                            failure.addSuppressed(cause);
+                        }
+                    }
+                }
+                if (failure != null) {
+                    throw failure;
+                }
+            }
+        } catch (RuntimeException e) {
+            broken = e;
+            throw e;
+        }
+        sums.finish(w, sign);
+    }
+
+    private void applyStripe(
+            SnapshotValues values, int stripe, int from, int to, double w, int sign, boolean setShift) {
+        double[] chunk = chunks[stripe];
+        if (chunk.length < CHUNK) {
+            chunk = new double[CHUNK];
+            chunks[stripe] = chunk;
+        }
+        for (int at = from; at < to; at += CHUNK) { // from is a multiple of CHUNK
+            int count = Math.min(CHUNK, to - at);
+            values.copy(at, chunk, count);
+            sums.applyBlock(chunk, at / CHUNK, w, sign, setShift);
         }
     }
 
     /** Removes a task's contribution (a failed replica). */
     public void exclude(TaskId task) {
+        checkUsable();
         Snapshot.SnapshotRef prior = latest.remove(task);
         if (prior == null) {
             return;
         }
         switch (op) {
-            case MEAN, SUM -> sums.apply(source.apply(prior), 1, -1);
-            case WEIGHTED_MEAN -> sums.apply(source.apply(prior), prior.weight(), -1);
+            case MEAN, SUM -> applySums(SnapshotValues.of(source.apply(prior)), 1, -1);
+            case WEIGHTED_MEAN -> applySums(SnapshotValues.of(source.apply(prior)), prior.weight(), -1);
             case MIN, MAX, CONCAT -> dirty = true;
         }
         if (latest.isEmpty()) {
@@ -140,6 +286,7 @@ public final class ResultMerger {
 
     /** The merged result as of now. */
     public MergedResult view() {
+        checkUsable();
         int n = latest.size();
         double weight = 0;
         for (Snapshot.SnapshotRef r : latest.values()) {

@@ -17,6 +17,48 @@ public final class ValuesReader {
     // temporary direct buffer first and copy), and the pages are then copied once, into the caller's array.
     private ByteBuffer buffer = ByteBuffer.allocateDirect(0);
 
+    private double[] fallback = new double[0];
+
+    /** A snapshot file's values opened for reading in ranges; closing releases the file. */
+    public interface OpenValues extends SnapshotValues, AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * The values of {@code file} for a merge to read in ranges ({@link ResultMerger#accept(Snapshot.SnapshotRef,
+     * SnapshotValues)}). A file in Gyre's own form (uncompressed PLAIN pages) is read lazily, straight from its
+     * pages, without decoding it into an array; any other file is decoded whole into an array this reader reuses
+     * (valid until the next call). Several threads may read ranges of the result at once; close it after use.
+     */
+    public OpenValues open(Path file) {
+        PlainPagesFile pages = PlainPagesFile.open(file);
+        if (pages != null) {
+            return pages;
+        }
+        double[] values = read(file, fallback);
+        fallback = values;
+        return new OpenValues() {
+            @Override
+            public int length() {
+                return values.length;
+            }
+
+            @Override
+            public void copy(int from, double[] into, int count) {
+                System.arraycopy(values, from, into, 0, count);
+            }
+
+            @Override
+            public double[] array() {
+                return values;
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
+
     /**
      * The values of {@code file}: written into {@code into} when it has the right length (and then returned),
      * else into a new array.
