@@ -49,18 +49,19 @@ final class LiveResults implements AutoCloseable {
         return new LiveResults(dir, ResultsView.start(id, flow, ObjectStores.directory(dir)), clock);
     }
 
-    /** For a run being resumed: the merge starts from the snapshots of the tasks that succeeded before. */
+    /** For a run being resumed: the merge starts from the snapshots of the tasks that had not failed. */
     static LiveResults forResume(Path runDir, InstantSource clock) {
         RunDirectory dir = RunDirectory.open(runDir);
         Flow flow = FlowLoader.parse(
                 dir.flowText(), runDir.resolve(RunDirectory.FLOW).toString());
-        Set<TaskId> succeeded = dir.readStatuses().stream()
-                .filter(s -> s.state().equals("succeeded"))
+        Set<TaskId> contributing = dir.readStatuses().stream()
+                .filter(s -> !s.state().equals("failed"))
                 .map(TaskStatus::id)
                 .map(TaskId::of)
                 .collect(Collectors.toSet());
         RunId id = dir.readRun().runId();
-        return new LiveResults(runDir, ResultsView.resume(id, flow, ObjectStores.directory(runDir), succeeded), clock);
+        return new LiveResults(
+                runDir, ResultsView.resume(id, flow, ObjectStores.directory(runDir), contributing), clock);
     }
 
     /** The run's executor: {@code base}, with a results directory for every attempt. */
@@ -92,6 +93,10 @@ final class LiveResults implements AutoCloseable {
         closed = true;
         try {
             view.close();
+        } catch (RuntimeException e) {
+            // The run itself is fine; its merged files could not be written (a full disk): say so, keep its outcome.
+            System.err.println("gyre: the merged results could not be written: " + e.getMessage()
+                    + " (the snapshots are kept in " + directory() + "/snapshots)");
         } finally {
             ResultsExecutor e = executor;
             if (e != null) {

@@ -96,14 +96,37 @@ final class ResultsCommand implements Callable<Integer> {
         }
         while (true) {
             String state = dir.readRun().state();
+            boolean live = state.equals("running") || state.equals("pending");
+            if (!live) {
+                awaitFinalFiles(dir.path());
+            }
             out.print("\033[H\033[2J");
             out.println("run " + dir.readRun().id() + " (" + state + ")");
             print(dir, store, fmt, out);
             out.flush();
-            if (!state.equals("running") && !state.equals("pending")) {
+            if (!live) {
                 return ExitCodes.OK;
             }
             Thread.sleep(Duration.ofSeconds(1));
+        }
+    }
+
+    /**
+     * The run records its end before its last merged results are written: waits (up to 5 s) until they are newer
+     * than run.json, so the last frame shows the final values.
+     */
+    private static void awaitFinalFiles(Path runDir) throws IOException, InterruptedException {
+        Path summary = runDir.resolve("results/summary.txt");
+        if (!Files.isDirectory(runDir.resolve("results/snapshots"))) {
+            return;
+        }
+        long ended =
+                Files.getLastModifiedTime(runDir.resolve(RunDirectory.RUN_JSON)).toMillis();
+        for (int i = 0; i < 50; i++) {
+            if (Files.exists(summary) && Files.getLastModifiedTime(summary).toMillis() >= ended) {
+                return;
+            }
+            Thread.sleep(Duration.ofMillis(100));
         }
     }
 

@@ -275,4 +275,19 @@ class GyreResultsTest {
         assertThat(x.get("values").get(0).asDouble()).isEqualTo(5.0); // (2*1 + 6*3) / 4
         assertThat(x.get("contributors").asInt()).isEqualTo(2);
     }
+
+    @Test
+    void aFailedAttemptThatIsRetriedNoLongerContributes() throws Exception {
+        Path marker = tmp.resolve("tried");
+        Cli r = run("name: retried\ntasks:\n"
+                + task("steady", publish("{\"weight\": 1, \"results\": {\"x\": {\"values\": [6]}}}"))
+                + "  flaky:\n    retries: 1\n    run: |\n"
+                + "      if [ ! -e " + marker + " ]; then touch " + marker + "; "
+                + publish("{\"weight\": 9, \"results\": {\"x\": {\"values\": [1000]}}}") + "; exit 1; fi\n");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode x = results(r.runDir()).get("x");
+        // the first attempt of flaky published 1000 and failed; its retry succeeded without publishing
+        assertThat(x.get("values").get(0).asDouble()).isEqualTo(6.0);
+        assertThat(x.get("contributors").asInt()).isEqualTo(1);
+    }
 }

@@ -224,6 +224,8 @@ final class LocalWorkers implements AutoCloseable {
             store.complete(lease, HANDED_BACK);
         } catch (StaleLeaseException lost) {
             return;
+        } catch (GyreException unreachable) {
+            return; // the store is down: the lease lapses and the task is queued again, its attempt counted
         }
         committed.accept(lease.item().run());
     }

@@ -273,17 +273,24 @@ public final class Orchestrator implements AutoCloseable {
         RunJournal journal = new RunJournal(dir, store, info, 0);
         List<AutoCloseable> subscriptions = new ArrayList<>();
         subscriptions.add(queries.subscribe(id, journal));
-        Set<TaskId> succeeded = new HashSet<>();
-        for (TaskRecord t : store.tasks(id)) {
-            if (t.state() == TaskState.SUCCEEDED) {
-                succeeded.add(t.id());
+        try {
+            Set<TaskId> contributing = new HashSet<>();
+            for (TaskRecord t : store.tasks(id)) {
+                if (t.state() != TaskState.FAILED) {
+                    contributing.add(t.id());
+                }
             }
-        }
-        for (EventListener l : config.watcher().watch(id, spec.plan().flow(), path, succeeded)) {
-            subscriptions.add(queries.subscribe(id, l));
-            if (l instanceof AutoCloseable c) {
-                subscriptions.add(c);
+            for (EventListener l : config.watcher().watch(id, spec.plan().flow(), path, contributing)) {
+                if (l instanceof AutoCloseable c) {
+                    subscriptions.add(c);
+                }
+                subscriptions.add(queries.subscribe(id, l));
             }
+        } catch (RuntimeException e) {
+            // The store went away during the take-over: undo the subscriptions; the next pass claims it again.
+            closeAll(id, subscriptions);
+            journal.close();
+            throw e;
         }
         Driven driven = new Driven(driver, journal, subscriptions);
         Driven before = drivers.put(id, driven);
@@ -291,7 +298,8 @@ public final class Orchestrator implements AutoCloseable {
             before.driver.abandon("run " + id + " was claimed again");
         }
         java.time.Instant adoptedAt = clock.instant();
-        driver.done().whenComplete((last, failure) -> finish(fence, driven, failure));
+        // not on the thread that ended the driver (often a worker slot): closing the results view writes files
+        driver.done().whenCompleteAsync((last, failure) -> finish(fence, driven, failure), timers);
         driver.start();
         Thread taker = InboxTaker.start(fenced, driver);
         driver.done().whenComplete((last, failure) -> taker.interrupt());
@@ -302,13 +310,7 @@ public final class Orchestrator implements AutoCloseable {
 
     private void finish(RunFence fence, Driven d, @Nullable Throwable failure) {
         RunId id = fence.run();
-        for (AutoCloseable c : d.subscriptions) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                log.accept("gyre orchestrator: closing a listener of run " + id + " failed: " + e);
-            }
-        }
+        closeAll(id, d.subscriptions);
         try {
             d.journal.close();
         } catch (GyreException e) {
@@ -353,6 +355,17 @@ public final class Orchestrator implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         timers.shutdownNow();
+    }
+
+    /** Closes subscriptions (before the listeners they feed, which are later in the list) in reverse order. */
+    private void closeAll(RunId id, List<AutoCloseable> subscriptions) {
+        for (int i = subscriptions.size() - 1; i >= 0; i--) {
+            try {
+                subscriptions.get(i).close();
+            } catch (Exception e) {
+                log.accept("gyre orchestrator: closing a listener of run " + id + " failed: " + e);
+            }
+        }
     }
 
     /** A driven run: its driver, its journal, and the subscriptions and listeners to close when driving stops. */

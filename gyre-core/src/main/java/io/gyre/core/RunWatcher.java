@@ -16,11 +16,12 @@ import java.util.Set;
 @FunctionalInterface
 public interface RunWatcher {
     /** Watches nothing. */
-    RunWatcher NONE = (run, flow, runDir, succeeded) -> List.of();
+    RunWatcher NONE = (run, flow, runDir, contributing) -> List.of();
 
     /**
      * @param runDir the run's directory in the shared data directory
-     * @param succeeded the tasks that had already succeeded when this orchestrator took the run
+     * @param contributing the tasks that had not failed when this orchestrator took the run (their published
+     *     results still count)
      */
-    List<EventListener> watch(RunId run, Flow flow, Path runDir, Set<TaskId> succeeded);
+    List<EventListener> watch(RunId run, Flow flow, Path runDir, Set<TaskId> contributing);
 }

@@ -235,6 +235,12 @@ public final class ResultMerger {
         }
     }
 
+    /** The sequence number of the snapshot {@code task} contributes now, or -1 when it contributes none. */
+    public long seqOf(TaskId task) {
+        Snapshot.SnapshotRef r = latest.get(task);
+        return r == null ? -1 : r.seq();
+    }
+
     /** Removes a task's contribution (a failed replica). */
     public void exclude(TaskId task) {
         checkUsable();

@@ -8,6 +8,7 @@ import io.gyre.api.StateStore;
 import io.gyre.api.TaskId;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -39,7 +40,11 @@ final class ResultPublisher {
         this.clock = clock;
     }
 
-    void publish(RunId run, TaskId task, ResultsInbox.Taken file) {
+    /**
+     * Stores and announces what one file holds. Store trouble (an object store or state store that cannot be
+     * reached) puts the file back under its name for a later scan and is rethrown; nothing is lost.
+     */
+    void publish(RunId run, TaskId task, int attempt, ResultsInbox.Taken file) {
         SnapshotFile read;
         try {
             read = SnapshotFiles.read(file.name(), Files.readAllBytes(file.claimed()));
@@ -50,10 +55,24 @@ final class ResultPublisher {
             reject(run, task, file, file.name() + ": cannot be read: " + e.getMessage());
             return;
         }
+        try {
+            store(run, task, attempt, read);
+        } catch (RuntimeException trouble) {
+            putBack(file);
+            throw trouble;
+        }
+        try {
+            Files.deleteIfExists(file.claimed());
+        } catch (IOException e) {
+            // Stored already; a claimed file is hidden from later scans, so leaving it costs only its space.
+        }
+    }
+
+    private void store(RunId run, TaskId task, int attempt, SnapshotFile read) {
         SnapshotStore snapshots = new SnapshotStore(objectsOf.apply(run), RESULTS);
         List<Event> published = new ArrayList<>();
         for (Snapshot s : read.snapshots(task, 0)) {
-            long seq = nextSeq(run, snapshots, s.name(), task);
+            long seq = nextSeq(run, snapshots, s.name(), task, attempt);
             SnapshotStore.Stored stored = snapshots.put(
                     new Snapshot(task, s.name(), seq, s.weight(), s.shape(), s.values(), s.unit(), s.axes()));
             published.add(Event.of(
@@ -68,19 +87,37 @@ final class ResultPublisher {
                             "bytes", Long.toString(stored.bytes()),
                             "key", stored.key())));
         }
-        try {
-            Files.deleteIfExists(file.claimed());
-        } catch (IOException e) {
-            // Stored already; a claimed file is hidden from later scans, so leaving it costs only its space.
-        }
         events.appendAll(published);
     }
 
-    /** 1, or one more than the highest already stored (an earlier attempt, a worker that died), then counting. */
-    private long nextSeq(RunId run, SnapshotStore snapshots, String name, TaskId task) {
+    /** Puts a claimed file back under its name (unless the task wrote a newer one meanwhile) for a later scan. */
+    private static void putBack(ResultsInbox.Taken file) {
+        try {
+            Path original = file.besideAs("");
+            if (!Files.exists(original)) {
+                Files.move(file.claimed(), original);
+            } else {
+                Files.deleteIfExists(file.claimed()); // superseded by the newer file of the same name
+            }
+        } catch (IOException e) {
+            // It stays claimed; the next watch of this directory puts it back.
+        }
+    }
+
+    /**
+     * 1, or one more than the highest already stored, then counting within the attempt. Read from the store at the
+     * start of each attempt: an earlier attempt may have run on another worker, whose numbers this one continues.
+     */
+    private long nextSeq(RunId run, SnapshotStore snapshots, String name, TaskId task, int attempt) {
         return lastSeq.compute(
-                run.value() + "/" + name + "/" + task.value(),
+                run.value() + "/" + name + "/" + task.value() + "/" + attempt,
                 (k, old) -> old == null ? snapshots.lastSeq(task, name) + 1 : old + 1);
+    }
+
+    /** Forgets the numbering of an attempt that ended. */
+    void forget(RunId run, TaskId task, int attempt) {
+        String suffix = "/" + task.value() + "/" + attempt;
+        lastSeq.keySet().removeIf(k -> k.startsWith(run.value() + "/") && k.endsWith(suffix));
     }
 
     private void reject(

@@ -71,9 +71,23 @@ public final class ResultsExecutor implements Executor, AutoCloseable {
                 launch.stderr(),
                 launch.outputFile(),
                 launch.timeout());
-        try (ResultsInbox.Watch watch =
-                inbox.watch(dir, file -> publisher.publish(launch.run(), launch.task(), file))) {
+        ResultsInbox.Watch watch;
+        try {
+            watch = inbox.watch(dir, file -> publisher.publish(launch.run(), launch.task(), launch.attempt(), file));
+        } catch (RuntimeException e) {
+            // No results directory (a full disk): the task still runs; what it writes there is not published.
             return inner.execute(withResults, cancel);
+        }
+        try {
+            return inner.execute(withResults, cancel);
+        } finally {
+            try {
+                watch.close();
+            } catch (RuntimeException trouble) {
+                // Publishing what the attempt left failed (the store is unreachable): the files stay in the
+                // results directory and the task's outcome stands; the next attempt or scan publishes them.
+            }
+            publisher.forget(launch.run(), launch.task(), launch.attempt());
         }
     }
 

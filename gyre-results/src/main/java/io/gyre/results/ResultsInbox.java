@@ -113,6 +113,7 @@ final class ResultsInbox implements AutoCloseable {
             } catch (IOException e) {
                 return;
             }
+            RuntimeException failure = null;
             for (Path file : files) {
                 String name = file.getFileName().toString();
                 Path claimed = dir.resolve(CLAIMED + name);
@@ -121,7 +122,14 @@ final class ResultsInbox implements AutoCloseable {
                 } catch (IOException gone) {
                     continue; // renamed over or removed meanwhile: the next scan sees what is there
                 }
-                taker.accept(new Taken(claimed, name));
+                try {
+                    taker.accept(new Taken(claimed, name));
+                } catch (RuntimeException trouble) {
+                    failure = trouble; // the others are still taken; the file was put back for a later scan
+                }
+            }
+            if (failure != null) {
+                throw failure;
             }
         }
 

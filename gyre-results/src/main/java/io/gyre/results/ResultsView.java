@@ -39,6 +39,9 @@ public final class ResultsView implements EventListener, AutoCloseable {
     private final LinkedBlockingQueue<Event> queue = new LinkedBlockingQueue<>();
     private final Map<String, ResultMerger> mergers = new TreeMap<>();
     private final List<String> problems = new ArrayList<>();
+    /** Tasks whose contribution was taken out (failed attempts) and that have not published since. */
+    private final Set<TaskId> excluded = new java.util.HashSet<>();
+
     private final Thread thread;
     private volatile List<MergedResult> current = List.of();
     private volatile @Nullable RuntimeException failure;
@@ -60,8 +63,8 @@ public final class ResultsView implements EventListener, AutoCloseable {
     }
 
     /**
-     * A view of a resumed run, seeded with the newest stored snapshot of each task in {@code keep} (the tasks that
-     * succeeded before); the others contribute again when they publish.
+     * A view of a resumed or adopted run, seeded with the newest stored snapshot of each task in {@code keep} (the
+     * tasks that may contribute: not failed); the others contribute again when they publish.
      */
     public static ResultsView resume(RunId run, Flow flow, ObjectStore objects, Set<TaskId> keep) {
         ResultsView v = new ResultsView(run, flow, objects);
@@ -73,8 +76,9 @@ public final class ResultsView implements EventListener, AutoCloseable {
 
     @Override
     public void onEvent(Event e) {
-        if (e.kind() == EventKind.PARTIAL_RESULT || e.kind() == EventKind.TASK_FAILED) {
-            queue.add(e);
+        switch (e.kind()) {
+            case PARTIAL_RESULT, TASK_FAILED, TASK_RETRY_SCHEDULED, TASK_LEASE_EXPIRED -> queue.add(e);
+            default -> {}
         }
     }
 
@@ -116,6 +120,7 @@ public final class ResultsView implements EventListener, AutoCloseable {
             List<Event> rest = new ArrayList<>();
             queue.drainTo(rest);
             rest.forEach(this::apply);
+            catchUp();
             publish();
             write(true);
         } catch (InterruptedException e) {
@@ -125,15 +130,43 @@ public final class ResultsView implements EventListener, AutoCloseable {
         }
     }
 
+    /**
+     * Takes in stored snapshots whose events have not reached this view (events from other processes arrive
+     * asynchronously, and the view may close first): every task's newest snapshot that is newer than what it
+     * contributes, unless the task was excluded. Only keys are listed; only newer snapshots are read.
+     */
+    private void catchUp() {
+        try {
+            snapshots.newest().forEach((nameAndTask, key) -> {
+                TaskId task = nameAndTask.getValue();
+                ResultMerger m = mergers.get(nameAndTask.getKey());
+                long seq = SnapshotStore.seqOf(key);
+                if (!excluded.contains(task) && (m == null || m.seqOf(task) < seq)) {
+                    try {
+                        merger(nameAndTask.getKey()).accept(snapshots.read(key));
+                    } catch (RuntimeException bad) {
+                        problems.add(task + ": " + bad.getMessage());
+                    }
+                }
+            });
+        } catch (RuntimeException unreachable) {
+            problems.add("the stored snapshots could not be listed for a final check: " + unreachable.getMessage());
+        }
+    }
+
     private void apply(Event e) {
         TaskId task = e.task();
         if (task == null || e == STOP) {
             return;
         }
-        if (e.kind() == EventKind.TASK_FAILED) {
+        if (e.kind() != EventKind.PARTIAL_RESULT) {
+            // the attempt failed (finally, or to be retried) or lost its lease: its contribution is out until a
+            // later attempt publishes again
             mergers.values().forEach(m -> m.exclude(task));
+            excluded.add(task);
             return;
         }
+        excluded.remove(task);
         String key = e.data().get("key");
         String name = e.data().get("name");
         if (key == null || name == null) {
@@ -185,10 +218,17 @@ public final class ResultsView implements EventListener, AutoCloseable {
      */
     private void write(boolean last) {
         List<MergedResult> views = current;
-        views.forEach(snapshots::putMerged);
-        long values = views.stream().mapToLong(r -> r.values().length).sum();
-        if (!views.isEmpty() && (last || values <= LIVE_RENDER_LIMIT)) {
-            snapshots.putRenderings(views, problems);
+        try {
+            views.forEach(snapshots::putMerged);
+            long values = views.stream().mapToLong(r -> r.values().length).sum();
+            if (!views.isEmpty() && (last || values <= LIVE_RENDER_LIMIT)) {
+                snapshots.putRenderings(views, problems);
+            }
+        } catch (RuntimeException e) {
+            // A full disk or an unreachable store: the live view goes on; the next write tries again.
+            if (last) {
+                throw e;
+            }
         }
     }
 

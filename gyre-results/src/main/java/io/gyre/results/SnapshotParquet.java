@@ -210,6 +210,9 @@ public final class SnapshotParquet {
         }
         String name = m.get("gyre.name");
         if (name != null) {
+            if (!SnapshotFiles.isValidName(name)) {
+                throw new InvalidSnapshotException(source, 0, "gyre.name: " + SnapshotFiles.nameProblem(name));
+            }
             double[] values = d.column("value", source);
             return new SnapshotFile(
                     weight,
@@ -217,7 +220,16 @@ public final class SnapshotParquet {
                             name, shape(m, values.length, source), values, m.get("gyre.unit"), axes(m, source))));
         }
         List<NamedArray> arrays = new ArrayList<>();
-        d.columns.forEach((column, values) -> arrays.add(NamedArray.of(column, values)));
+        for (Map.Entry<String, double[]> column : d.columns.entrySet()) {
+            String c = column.getKey();
+            if (c.startsWith("__index_level_")) {
+                continue; // pandas writes its row index as such a column: not a result
+            }
+            if (!SnapshotFiles.isValidName(c)) {
+                throw new InvalidSnapshotException(source, 0, "column " + SnapshotFiles.nameProblem(c));
+            }
+            arrays.add(NamedArray.of(c, column.getValue()));
+        }
         return new SnapshotFile(weight, arrays);
     }
 

@@ -143,7 +143,8 @@ public final class SnapshotStore {
                 ResultsText.summary(views, problems).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    private static long seqOf(String key) {
+    /** The sequence number in a snapshot key, or -1 if it is not one. */
+    static long seqOf(String key) {
         int slash = key.lastIndexOf('/');
         String file = key.substring(slash + 1);
         if (!file.endsWith(".parquet")) {
