@@ -28,9 +28,10 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         name = "put",
         description = {
-            "Publishes a snapshot of result NAME from inside a task: the values given, or the one array in a",
-            "JSON, CSV or Parquet file. Gyre stores it and merges it with the other tasks' snapshots;",
-            "a newer snapshot of the same name replaces this task's older one."
+            "Publishes a snapshot of result NAME from inside a task: the values given, or the one array in a JSON,"
+                    + " CSV or Parquet file.",
+            "Gyre stores it and merges it with the other tasks' snapshots; a newer snapshot of the same name"
+                    + " replaces this task's older one."
         })
 final class ResultPutCommand implements Callable<Integer> {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
