@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +37,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Drives one run: the ready frontier, failure propagation, retries, cancellation and the run's end.
  *
- * <p>Design. The driver's own state (per task: needs not yet finished, whether a need failed, the final state)
- * is touched only inside {@link #drain}, which is serialized by the queue-drain idiom: whoever calls
+ * <p>Design. The driver's own state (per task, in a {@link TaskTable}: needs not yet finished, whether a need
+ * failed, the final state) is touched only inside {@link #drain}, which is serialized by the queue-drain idiom: whoever calls
  * {@link #pump} first drains the store's completion inbox and the internal command queue; callers that find a
  * drain in progress just bump a counter, and the drainer loops until the counter says nothing was missed. So
  * there is no engine thread and no lock: a worker that commits a result usually advances the graph itself, which
@@ -51,6 +50,7 @@ import org.jspecify.annotations.Nullable;
  * claim drops a duplicate of an attempt, and tasks waiting to retry are retried now), and completions are
  * handed to it by {@link #deliver} rather than taken from the inbox by the drain, so there is exactly one
  * taker. A completion whose task is not running at that attempt is ignored: the previous owner recorded it.
+ * {@link RunRebuild} computes the rebuilt state; the driver acts on the tasks it returns.
  *
  * <p>Invariants. A task becomes ready exactly once per run (when its last need finishes), unless it is retried
  * or its lease was lost. Every state change goes through the store with compare-and-set; the driver re-reads a
@@ -63,6 +63,8 @@ import org.jspecify.annotations.Nullable;
  * marks the placeholder running. An instance has no dependents of its own: when it ends it counts down its
  * placeholder, which ends (succeeded only if every instance succeeded) when the last one has, and then releases
  * its dependents as any task does. So fan-in over a dynamic sweep is the ordinary need on the placeholder.
+ * {@link SweepInstances} reads and records the lists and keeps the instance/placeholder bookkeeping; the
+ * collaborators are plain objects called from the drain, never threads of their own (ADR 0003).
  */
 final class RunDriver {
     /** How many lost leases a task survives without using one of its retries. */
@@ -71,7 +73,6 @@ final class RunDriver {
     private static final int BATCH = 512;
 
     private final Plan plan;
-    private final FanOutFiles fanOutFiles;
     private final RunId run;
     private final BatchedWrites store;
     private final TaskResolver resolver;
@@ -86,28 +87,8 @@ final class RunDriver {
     private final CompletableFuture<RunRecord> done = new CompletableFuture<>();
 
     // Owned by the drainer. Indexes below plan.size() are the plan's tasks, the rest dynamic sweep instances.
-    private int size;
-    private int[] remaining;
-    private byte[] finalState;
-    private final BitSet badUpstream;
-    private @Nullable Map<String, String>[] context;
-    private int[] leaseLosses;
-    private int[] retriesUsed;
-    /** Attempts started per task as the store has them (claims raise it; a completion tells the driver). */
-    private int[] attempts;
-    /** The attempt this driver queued and has not seen complete (0 if none): its completion needs no re-read. */
-    private int[] queuedAttempt;
-    /** The dynamic sweep instances created so far, by index minus plan.size(), and their placeholders. */
-    private final List<TaskSpec> instances = new ArrayList<>();
-
-    private int[] placeholderOf = new int[0];
-    private final Map<TaskId, Integer> instanceIndex = new HashMap<>();
-    /** Placeholders with an instance that did not succeed; the outputs their instances published. */
-    private final BitSet instanceFailed = new BitSet();
-
-    private final Map<Integer, Map<String, String>> sweepOutputs = new HashMap<>();
-    private int finished;
-    private int failed;
+    private final TaskTable tasks;
+    private final SweepInstances sweeps;
     private boolean cancelling;
     private boolean ended;
 
@@ -128,7 +109,6 @@ final class RunDriver {
      * A driver; with {@code adopted}, one that rebuilds from the store's task records and is handed its
      * completions through {@link #deliver} (see the class comment).
      */
-    @SuppressWarnings("unchecked")
     RunDriver(
             Plan plan,
             RunId run,
@@ -142,7 +122,6 @@ final class RunDriver {
             boolean adopted) {
         this.adopted = adopted;
         this.plan = plan;
-        this.fanOutFiles = fanOutFiles;
         this.run = run;
         this.store = new BatchedWrites(run, store);
         this.resolver = resolver;
@@ -150,16 +129,8 @@ final class RunDriver {
         this.timers = timers;
         this.random = random;
         this.cancelRunning = cancelRunning;
-        int n = plan.size();
-        this.size = n;
-        this.remaining = new int[n];
-        this.finalState = new byte[n];
-        this.badUpstream = new BitSet(n);
-        this.retriesUsed = new int[n];
-        this.context = (Map<String, String>[]) new Map<?, ?>[n];
-        this.leaseLosses = new int[n];
-        this.attempts = new int[n];
-        this.queuedAttempt = new int[n];
+        this.tasks = new TaskTable(plan.size());
+        this.sweeps = new SweepInstances(plan, fanOutFiles);
     }
 
     RunId run() {
@@ -167,12 +138,7 @@ final class RunDriver {
     }
 
     private TaskSpec spec(int i) {
-        return i < plan.size() ? plan.task(i) : instances.get(i - plan.size());
-    }
-
-    private int indexOf(TaskId id) {
-        Integer i = instanceIndex.get(id);
-        return i != null ? i : plan.indexOf(id);
+        return sweeps.spec(i);
     }
 
     Plan plan() {
@@ -296,12 +262,12 @@ final class RunDriver {
                 throw new GyreException("task " + plan.task(i).id() + " of run " + run + " is not in the store; "
                         + "the run was created from another plan");
             }
-            attempts[i] = t.attempts();
+            tasks.attempts[i] = t.attempts();
             if (t.state() == TaskState.SUCCEEDED) {
-                finalState[i] = (byte) (TaskState.SUCCEEDED.ordinal() + 1);
-                finished++;
+                tasks.finalState[i] = TaskTable.code(TaskState.SUCCEEDED);
+                tasks.finished++;
                 if (!t.outputs().isEmpty()) {
-                    context[i] = t.outputs();
+                    tasks.context[i] = t.outputs();
                 }
             } else if (t.state() == TaskState.FAILED
                     || t.state() == TaskState.SKIPPED
@@ -314,23 +280,9 @@ final class RunDriver {
                                 + "; a run starts or resumes with tasks pending, succeeded, failed, skipped or cancelled");
             }
         }
+        tasks.countOpenNeeds(plan); // only succeeded tasks are final here, so no upstream is bad
         for (int i = 0; i < n; i++) {
-            if (finalState[i] != 0) {
-                continue;
-            }
-            int open = 0;
-            for (int k = 0; k < plan.needCount(i); k++) {
-                int need = plan.need(i, k);
-                if (finalState[need] == 0) {
-                    open++;
-                } else {
-                    inherit(i, need);
-                }
-            }
-            remaining[i] = open;
-        }
-        for (int i = 0; i < n; i++) {
-            if (finalState[i] == 0 && remaining[i] == 0) {
+            if (tasks.finalState[i] == 0 && tasks.remaining[i] == 0) {
                 makeReady(i);
             }
         }
@@ -347,81 +299,29 @@ final class RunDriver {
                 from == RunState.PENDING ? EventKind.RUN_STARTED : EventKind.RUN_RESUMED,
                 null,
                 Map.of("flow", plan.flow().name(), "tasks", Integer.toString(plan.size()), "adopted", "true"));
-        int n = plan.size();
-        TaskRecord[] records = new TaskRecord[n];
-        for (TaskRecord t : store.tasks(run)) {
-            if (plan.contains(t.id())) {
-                records[plan.indexOf(t.id())] = t;
-            } // else an instance of a dynamic sweep: rebuilt when its placeholder is expanded again, below
-        }
-        for (int i = 0; i < n; i++) {
-            TaskRecord t = records[i];
-            if (t == null) {
-                throw new GyreException("task " + plan.task(i).id() + " of run " + run + " is not in the store; "
-                        + "the run was created from another plan");
-            }
-            // What was spent before is unknown: count every earlier attempt as a retry used (conservative).
-            retriesUsed[i] = Math.max(0, t.attempts() - 1);
-            attempts[i] = t.attempts();
-            if (t.state().isFinal()) {
-                finalState[i] = (byte) (t.state().ordinal() + 1);
-                finished++;
-                if (t.state() == TaskState.FAILED) {
-                    failed++;
-                }
-                if (!t.outputs().isEmpty()) {
-                    context[i] = t.outputs();
-                }
-            }
-        }
-        byte ok = (byte) (TaskState.SUCCEEDED.ordinal() + 1);
-        for (int i = 0; i < n; i++) {
-            if (finalState[i] != 0) {
-                continue;
-            }
-            int open = 0;
-            for (int k = 0; k < plan.needCount(i); k++) {
-                int need = plan.need(i, k);
-                if (finalState[need] == 0) {
-                    open++;
-                } else {
-                    if (finalState[need] != ok) {
-                        badUpstream.set(i);
-                    }
-                    inherit(i, need);
-                }
-            }
-            remaining[i] = open;
-        }
-        // Decide what to do with each task before doing any of it: a task that ends here (skipped, an empty
-        // sweep) makes its dependents ready itself, and they must not be made ready a second time below.
-        List<Integer> act = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            if (finalState[i] == 0 && (records[i].state() != TaskState.PENDING || remaining[i] == 0)) {
-                act.add(i);
-            }
-        }
-        for (int i : act) {
-            if (finalState[i] != 0) {
+        List<RunRebuild.Unfinished> act = RunRebuild.rebuild(plan, run, tasks, store.tasks(run));
+        for (RunRebuild.Unfinished u : act) {
+            int i = u.index();
+            if (tasks.finalState[i] != 0) {
                 continue;
             }
             if (plan.task(i).fanOut() != null
-                    && (records[i].state() == TaskState.READY || records[i].state() == TaskState.RUNNING)) {
+                    && (u.record().state() == TaskState.READY || u.record().state() == TaskState.RUNNING)) {
                 // A dynamic sweep the previous owner expanded (or began to): expand it again from the recorded
                 // expansion; its instances are picked up as the store has them.
                 expand(i, plan.task(i));
                 continue;
             }
-            switch (records[i].state()) {
+            switch (u.record().state()) {
                 case PENDING -> {
-                    if (remaining[i] == 0) {
+                    if (tasks.remaining[i] == 0) {
                         makeReady(i);
                     }
                 }
-                case READY -> requeue(i, records[i]); // its item may never have been queued
+                case READY -> requeue(i, u.record()); // its item may never have been queued
                 case RETRY_WAIT -> {
                     // The backoff timer died with the previous owner: retry now.
-                    WorkItem again = resolveForAdoption(i, records[i]);
+                    WorkItem again = resolveForAdoption(i, u.record());
                     if (again != null) {
                         retryDue(i, again);
                     }
@@ -436,37 +336,22 @@ final class RunDriver {
         WorkItem item = resolveForAdoption(i, t);
         if (item != null) {
             store.enqueue(item);
-            queuedAttempt[i] = item.attempt();
+            tasks.queuedAttempt[i] = item.attempt();
         }
     }
 
     /** The task's next attempt as a work item, or null if it cannot be resolved (then the task failed). */
     private @Nullable WorkItem resolveForAdoption(int i, TaskRecord t) {
-        Map<String, String> upstream = context[i];
+        Map<String, String> upstream = tasks.context[i];
         try {
             WorkItem resolved = resolver.resolve(run, spec(i), upstream == null ? Map.of() : upstream);
             return withAttempt(resolved, t.attempts() + 1);
         } catch (GyreException e) {
             Failure why = new Failure("resolve", String.valueOf(e.getMessage()), false);
             store.updateTask(t.ended(TaskState.FAILED, null, clock.instant(), why, Map.of()));
-            failed++;
+            tasks.failed++;
             markFinal(i, TaskState.FAILED, EventKind.TASK_FAILED, failureData(why, 0, null));
             return null;
-        }
-    }
-
-    private void inherit(int task, int need) {
-        Map<String, String> upstream = context[need];
-        if (upstream == null) {
-            return;
-        }
-        Map<String, String> mine = context[task];
-        if (mine == null || mine == upstream) {
-            context[task] = upstream;
-        } else {
-            Map<String, String> merged = new HashMap<>(mine);
-            merged.putAll(upstream);
-            context[task] = merged;
         }
     }
 
@@ -476,7 +361,7 @@ final class RunDriver {
             finish(i, TaskState.CANCELLED, EventKind.TASK_CANCELLED, Map.of("reason", "run cancelled"));
             return;
         }
-        if (badUpstream.get(i) && spec.when() == Trigger.SUCCESS) {
+        if (tasks.badUpstream.get(i) && spec.when() == Trigger.SUCCESS) {
             finish(i, TaskState.SKIPPED, EventKind.TASK_SKIPPED, Map.of("reason", "upstream failed"));
             return;
         }
@@ -484,7 +369,7 @@ final class RunDriver {
             expand(i, spec);
             return;
         }
-        Map<String, String> upstream = context[i];
+        Map<String, String> upstream = tasks.context[i];
         WorkItem item;
         try {
             item = resolver.resolve(run, spec, upstream == null ? Map.of() : upstream);
@@ -492,7 +377,7 @@ final class RunDriver {
             Failure why = new Failure("resolve", String.valueOf(e.getMessage()), false);
             TaskRecord cur = store.task(run, spec.id());
             store.updateTask(cur.ended(TaskState.FAILED, null, clock.instant(), why, Map.of()));
-            failed++;
+            tasks.failed++;
             markFinal(i, TaskState.FAILED, EventKind.TASK_FAILED, failureData(why, 0, null));
             return;
         }
@@ -502,20 +387,20 @@ final class RunDriver {
     /** Makes a pending task ready and queues its next attempt (a move gathered into the drain's batch). */
     private void enqueue(int i, WorkItem resolved) {
         // Attempts keep counting across a resume, so the first attempt of this run may not be attempt 1.
-        WorkItem item = withAttempt(resolved, attempts[i] + 1);
+        WorkItem item = withAttempt(resolved, tasks.attempts[i] + 1);
         store.move(TaskMove.ready(TaskState.PENDING, item));
-        queuedAttempt[i] = item.attempt();
+        tasks.queuedAttempt[i] = item.attempt();
         emit(EventKind.TASK_READY, item.task(), Map.of("attempt", Integer.toString(item.attempt())));
     }
 
     private void onCompletion(Completion c) {
         TaskId id = c.item().task();
-        int i = indexOf(id);
-        if (finalState[i] != 0) {
+        int i = sweeps.indexOf(id);
+        if (tasks.finalState[i] != 0) {
             return;
         }
         int attempt = c.item().attempt();
-        if (queuedAttempt[i] != attempt) {
+        if (tasks.queuedAttempt[i] != attempt) {
             // Not an attempt this driver queued (an adopted run's, or a stale delivery): check the record.
             TaskRecord cur = store.task(run, id);
             if (cur.state() != TaskState.RUNNING || cur.attempts() != attempt) {
@@ -524,8 +409,8 @@ final class RunDriver {
         }
         // The attempt this driver queued completed once (a lease is released exactly once): the task is running
         // at that attempt, so the moves below need no read.
-        queuedAttempt[i] = 0;
-        attempts[i] = attempt;
+        tasks.queuedAttempt[i] = 0;
+        tasks.attempts[i] = attempt;
         TaskOutcome outcome = c.outcome();
         switch (outcome) {
             case TaskOutcome.Succeeded s -> succeed(i, c, s);
@@ -547,15 +432,13 @@ final class RunDriver {
     private void succeed(int i, Completion c, TaskOutcome.Succeeded s) {
         store.move(end(c, TaskState.SUCCEEDED, s.exitCode(), null, s.outputs()));
         if (!s.outputs().isEmpty() && i >= plan.size()) {
-            sweepOutputs
-                    .computeIfAbsent(placeholderOf[i - plan.size()], p -> new HashMap<>())
-                    .putAll(s.outputs());
+            sweeps.publish(sweeps.placeholderOf(i), s.outputs());
         }
         if (!s.outputs().isEmpty()) {
-            Map<String, String> mine = context[i];
+            Map<String, String> mine = tasks.context[i];
             Map<String, String> merged = mine == null ? new HashMap<>() : new HashMap<>(mine);
             merged.putAll(s.outputs());
-            context[i] = merged;
+            tasks.context[i] = merged;
             emit(
                     EventKind.TASK_OUTPUT,
                     c.item().task(),
@@ -578,19 +461,19 @@ final class RunDriver {
             markFinal(i, TaskState.CANCELLED, EventKind.TASK_CANCELLED, Map.of("reason", "run cancelled"));
             return;
         }
-        if (c.leaseExpired() && leaseLosses[i] < LEASE_LOSS_ALLOWANCE) {
-            leaseLosses[i]++;
+        if (c.leaseExpired() && tasks.leaseLosses[i] < LEASE_LOSS_ALLOWANCE) {
+            tasks.leaseLosses[i]++;
             WorkItem again = next(item);
             store.move(TaskMove.ready(TaskState.RUNNING, again));
-            queuedAttempt[i] = again.attempt();
+            tasks.queuedAttempt[i] = again.attempt();
             emit(EventKind.TASK_LEASE_EXPIRED, item.task(), Map.of("attempt", Integer.toString(item.attempt())));
             return;
         }
         if (!cancelling
                 && f.failure().retryable()
-                && retriesUsed[i] < spec.retry().maxRetries()) {
-            retriesUsed[i]++;
-            Duration delay = spec.retry().backoff().delayAfter(retriesUsed[i], random);
+                && tasks.retriesUsed[i] < spec.retry().maxRetries()) {
+            tasks.retriesUsed[i]++;
+            Duration delay = spec.retry().backoff().delayAfter(tasks.retriesUsed[i], random);
             store.move(end(c, TaskState.RETRY_WAIT, f.exitCode(), f.failure(), Map.of()));
             Map<String, String> data = failureData(f.failure(), f.exitCode(), item.attempt());
             data.put("delay_ms", Long.toString(delay.toMillis()));
@@ -604,12 +487,12 @@ final class RunDriver {
             return;
         }
         store.move(end(c, TaskState.FAILED, f.exitCode(), f.failure(), Map.of()));
-        failed++;
+        tasks.failed++;
         markFinal(i, TaskState.FAILED, EventKind.TASK_FAILED, failureData(f.failure(), f.exitCode(), item.attempt()));
     }
 
     private void retryDue(int i, WorkItem again) {
-        if (finalState[i] != 0 || ended) {
+        if (tasks.finalState[i] != 0 || ended) {
             return;
         }
         if (cancelling) {
@@ -618,7 +501,7 @@ final class RunDriver {
             return;
         }
         store.move(TaskMove.ready(TaskState.RETRY_WAIT, again));
-        queuedAttempt[i] = again.attempt();
+        tasks.queuedAttempt[i] = again.attempt();
         emit(EventKind.TASK_READY, again.task(), Map.of("attempt", Integer.toString(again.attempt())));
     }
 
@@ -659,8 +542,8 @@ final class RunDriver {
     }
 
     private void markFinal(int i, TaskState state, EventKind kind, Map<String, String> data) {
-        finalState[i] = (byte) (state.ordinal() + 1);
-        finished++;
+        tasks.finalState[i] = TaskTable.code(state);
+        tasks.finished++;
         emit(kind, spec(i).id(), data);
         boolean ok = state == TaskState.SUCCEEDED;
         if (i >= plan.size()) {
@@ -669,14 +552,14 @@ final class RunDriver {
         }
         for (int k = 0; k < plan.dependentCount(i); k++) {
             int d = plan.dependent(i, k);
-            if (finalState[d] != 0) {
+            if (tasks.finalState[d] != 0) {
                 continue;
             }
             if (!ok) {
-                badUpstream.set(d);
+                tasks.badUpstream.set(d);
             }
-            inherit(d, i);
-            if (--remaining[d] == 0) {
+            tasks.inherit(d, i);
+            if (--tasks.remaining[d] == 0) {
                 makeReady(d);
             }
         }
@@ -688,14 +571,14 @@ final class RunDriver {
         }
         cancelling = true;
         List<Integer> waiting = new ArrayList<>();
-        for (int i = 0; i < size; i++) {
-            if (finalState[i] == 0) {
+        for (int i = 0; i < tasks.size; i++) {
+            if (tasks.finalState[i] == 0) {
                 waiting.add(i);
             }
         }
         boolean anyRunning = false;
         for (int i : waiting) {
-            if (finalState[i] != 0) {
+            if (tasks.finalState[i] != 0) {
                 continue; // finished as a consequence of an earlier cancellation in this loop
             }
             if (tryCancelWaiting(i, reason)) {
@@ -723,8 +606,8 @@ final class RunDriver {
                     } catch (VersionConflictException raced) {
                         continue; // a worker claimed it meanwhile
                     }
-                    finalState[i] = (byte) (TaskState.CANCELLED.ordinal() + 1);
-                    finished++;
+                    tasks.finalState[i] = TaskTable.code(TaskState.CANCELLED);
+                    tasks.finished++;
                     emit(EventKind.TASK_CANCELLED, id, Map.of("reason", reason));
                     if (i >= plan.size()) {
                         instanceEnded(i, false);
@@ -752,28 +635,13 @@ final class RunDriver {
             throw new GyreException("task " + spec.id() + " has a fan-out this engine cannot expand: " + spec.fanOut());
         }
         SweepExpander.Expansion x;
-        List<com.fasterxml.jackson.databind.JsonNode> lists;
         try {
-            String recorded = fanOutFiles.recorded(spec.id()).orElse(null);
-            if (recorded != null) {
-                lists = FanOutExpander.recorded(sweep, recorded);
-            } else {
-                List<String> texts = new ArrayList<>();
-                for (int s = 0; s < sweep.matrix().dynamic().size(); s++) {
-                    Matrix.Dynamic d = sweep.matrix().dynamic().get(s);
-                    texts.add(fanOutFiles.read(FanOutExpander.sourceTask(sweep, s), d.file()));
-                }
-                lists = FanOutExpander.parse(sweep, texts);
-            }
-            x = FanOutExpander.expand(sweep, lists);
-            if (recorded == null) {
-                fanOutFiles.record(spec.id(), FanOutExpander.record(sweep, lists));
-            }
+            x = sweeps.expansion(spec, sweep);
         } catch (GyreException e) {
             Failure why = new Failure("fan-out", String.valueOf(e.getMessage()), false);
             TaskRecord cur = store.task(run, spec.id());
             store.updateTask(cur.ended(TaskState.FAILED, null, clock.instant(), why, Map.of()));
-            failed++;
+            tasks.failed++;
             markFinal(i, TaskState.FAILED, EventKind.TASK_FAILED, failureData(why, 0, null));
             return;
         }
@@ -797,45 +665,44 @@ final class RunDriver {
                                         sweep.matrix().dynamic().stream()
                                                 .map(Matrix.Dynamic::task)
                                                 .toList())));
-        int first = size;
-        grow(size + count);
+        int first = tasks.size;
+        tasks.grow(tasks.size + count);
         List<TaskRecord> pending = new ArrayList<>(count);
         for (int k = 0; k < count; k++) {
             pending.add(TaskRecord.pending(run, x.ids()[k]));
-            instances.add(spec.instance(x.ids()[k], spec.needs(), x.points()[k]));
-            placeholderOf[first + k - plan.size()] = i;
-            instanceIndex.put(x.ids()[k], first + k);
         }
-        size += count;
+        sweeps.add(i, spec, first, x);
+        tasks.size += count;
         List<TaskRecord> stored = store.addTasks(run, pending);
-        remaining[i] = count;
+        tasks.remaining[i] = count;
         List<Integer> ready = new ArrayList<>(count);
         List<Integer> adoptedInstances = new ArrayList<>();
         for (int k = 0; k < count; k++) {
             int c = first + k;
             TaskRecord r = stored.get(k);
-            attempts[c] = r.attempts();
-            context[c] = context[i];
+            tasks.attempts[c] = r.attempts();
+            tasks.context[c] = tasks.context[i];
             switch (r.state()) {
                 case SUCCEEDED -> { // kept from before a resume
-                    finalState[c] = (byte) (TaskState.SUCCEEDED.ordinal() + 1);
-                    finished++;
-                    remaining[i]--;
+                    tasks.finalState[c] = TaskTable.code(TaskState.SUCCEEDED);
+                    tasks.finished++;
+                    tasks.remaining[i]--;
                     if (!r.outputs().isEmpty()) {
-                        sweepOutputs.computeIfAbsent(i, p -> new HashMap<>()).putAll(r.outputs());
-                        Map<String, String> merged = new HashMap<>(context[i] == null ? Map.of() : context[i]);
+                        sweeps.publish(i, r.outputs());
+                        Map<String, String> merged =
+                                new HashMap<>(tasks.context[i] == null ? Map.of() : tasks.context[i]);
                         merged.putAll(r.outputs());
-                        context[c] = merged;
-                        inherit(i, c);
+                        tasks.context[c] = merged;
+                        tasks.inherit(i, c);
                     }
                 }
                 case FAILED, SKIPPED, CANCELLED -> {
                     if (adopted) { // the run goes on as its previous owner left it: this instance has ended
-                        finalState[c] = (byte) (r.state().ordinal() + 1);
-                        finished++;
-                        failed += r.state() == TaskState.FAILED ? 1 : 0;
-                        instanceFailed.set(i);
-                        remaining[i]--;
+                        tasks.finalState[c] = TaskTable.code(r.state());
+                        tasks.finished++;
+                        tasks.failed += r.state() == TaskState.FAILED ? 1 : 0;
+                        sweeps.instanceFailed(i);
+                        tasks.remaining[i]--;
                     } else {
                         store.updateTask(r.withState(TaskState.PENDING));
                         emit(
@@ -851,17 +718,17 @@ final class RunDriver {
                         throw new GyreException("instance " + r.id() + " of run " + run + " is "
                                 + r.state().wireName() + " before its sweep was expanded");
                     }
-                    retriesUsed[c] = Math.max(0, r.attempts() - 1);
+                    tasks.retriesUsed[c] = Math.max(0, r.attempts() - 1);
                     adoptedInstances.add(c);
                 }
             }
         }
-        if (remaining[i] == 0) {
+        if (tasks.remaining[i] == 0) {
             sweepEnded(i);
             return;
         }
         for (int c : ready) {
-            if (finalState[c] == 0) {
+            if (tasks.finalState[c] == 0) {
                 makeReady(c);
             }
         }
@@ -881,29 +748,14 @@ final class RunDriver {
         }
     }
 
-    private void grow(int capacity) {
-        if (capacity <= remaining.length) {
-            return;
-        }
-        int to = Math.max(capacity, remaining.length + (remaining.length >> 1));
-        remaining = java.util.Arrays.copyOf(remaining, to);
-        finalState = java.util.Arrays.copyOf(finalState, to);
-        context = java.util.Arrays.copyOf(context, to);
-        leaseLosses = java.util.Arrays.copyOf(leaseLosses, to);
-        retriesUsed = java.util.Arrays.copyOf(retriesUsed, to);
-        attempts = java.util.Arrays.copyOf(attempts, to);
-        queuedAttempt = java.util.Arrays.copyOf(queuedAttempt, to);
-        placeholderOf = java.util.Arrays.copyOf(placeholderOf, to - plan.size());
-    }
-
     /** An instance of a dynamic sweep ended: counts down its placeholder, which ends with the last one. */
     private void instanceEnded(int c, boolean ok) {
-        int p = placeholderOf[c - plan.size()];
+        int p = sweeps.placeholderOf(c);
         if (!ok) {
-            instanceFailed.set(p);
+            sweeps.instanceFailed(p);
         }
-        inherit(p, c);
-        if (--remaining[p] == 0) {
+        tasks.inherit(p, c);
+        if (--tasks.remaining[p] == 0) {
             sweepEnded(p);
         }
     }
@@ -913,57 +765,36 @@ final class RunDriver {
         TaskSpec spec = plan.task(p);
         TaskRecord cur = store.task(run, spec.id());
         Instant now = clock.instant();
-        if (!instanceFailed.get(p)) {
-            Map<String, String> outputs = sweepOutputs.getOrDefault(p, Map.of());
-            store.updateTask(cur.ended(TaskState.SUCCEEDED, null, now, null, outputs));
+        if (sweeps.allSucceeded(p)) {
+            store.updateTask(cur.ended(TaskState.SUCCEEDED, null, now, null, sweeps.outputs(p)));
             markFinal(p, TaskState.SUCCEEDED, EventKind.TASK_SUCCEEDED, Map.of("attempt", "1"));
             return;
         }
-        List<String> notOk = new ArrayList<>();
-        int total = 0;
-        byte ok = (byte) (TaskState.SUCCEEDED.ordinal() + 1);
-        boolean anyCancelled = false;
-        for (int c = plan.size(); c < size; c++) {
-            if (placeholderOf[c - plan.size()] == p) {
-                total++;
-                if (finalState[c] != ok) {
-                    anyCancelled |= finalState[c] == (byte) (TaskState.CANCELLED.ordinal() + 1);
-                    if (notOk.size() < 5) {
-                        notOk.add(spec(c).id().value());
-                    } else if (notOk.size() == 5) {
-                        notOk.add("...");
-                    }
-                }
-            }
-        }
-        if (cancelling && anyCancelled) {
+        SweepInstances.Ends ends = sweeps.ends(p, tasks);
+        if (cancelling && ends.anyCancelled()) {
             store.updateTask(cur.ended(TaskState.CANCELLED, null, now, null, Map.of()));
             markFinal(p, TaskState.CANCELLED, EventKind.TASK_CANCELLED, Map.of("reason", "run cancelled"));
             return;
         }
-        long failedCount = 0;
-        for (int c = plan.size(); c < size; c++) {
-            if (placeholderOf[c - plan.size()] == p && finalState[c] != ok) {
-                failedCount++;
-            }
-        }
         Failure why = new Failure(
                 "fan-out",
-                failedCount + " of " + total + " instances did not succeed: " + String.join(", ", notOk),
+                ends.notSucceeded() + " of " + ends.total() + " instances did not succeed: "
+                        + String.join(", ", ends.some()),
                 false);
         store.updateTask(cur.ended(TaskState.FAILED, null, now, why, Map.of()));
-        failed++;
+        tasks.failed++;
         markFinal(p, TaskState.FAILED, EventKind.TASK_FAILED, failureData(why, 0, null));
     }
 
     private void maybeEnd() {
-        if (ended || finished < size) {
+        if (ended || tasks.finished < tasks.size) {
             return;
         }
         ended = true;
         RunRecord record = store.run(run);
-        RunState to =
-                cancelling ? RunState.CANCELLED : failed > 0 || !allSucceeded() ? RunState.FAILED : RunState.SUCCEEDED;
+        RunState to = cancelling
+                ? RunState.CANCELLED
+                : tasks.failed > 0 || !tasks.allSucceeded() ? RunState.FAILED : RunState.SUCCEEDED;
         RunRecord last = store.updateRun(record.withState(to, clock.instant()));
         EventKind kind = switch (to) {
             case SUCCEEDED -> EventKind.RUN_SUCCEEDED;
@@ -971,19 +802,9 @@ final class RunDriver {
             case CANCELLED -> EventKind.RUN_CANCELLED;
             case PENDING, RUNNING -> throw new IllegalStateException("a run ends in a final state");
         };
-        emit(kind, null, Map.of("tasks", Integer.toString(size), "failed", Integer.toString(failed)));
+        emit(kind, null, Map.of("tasks", Integer.toString(tasks.size), "failed", Integer.toString(tasks.failed)));
         store.flush();
         done.complete(last);
-    }
-
-    private boolean allSucceeded() {
-        byte ok = (byte) (TaskState.SUCCEEDED.ordinal() + 1);
-        for (int i = 0; i < size; i++) {
-            if (finalState[i] != ok) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private void emit(EventKind kind, @Nullable TaskId task, Map<String, String> data) {
