@@ -24,8 +24,13 @@ class GyreResultsTest {
 
     /** A shell line that publishes {@code json} atomically: write a hidden file, then rename it in. */
     private static String publish(String json) {
+        return publish(json, "s.json");
+    }
+
+    /** The same under a file name of its own: two files are two snapshots, however fast they come. */
+    private static String publish(String json, String file) {
         return "printf '%s' '" + json + "' > \"$GYRE_RESULTS_DIR/.s.tmp\" && mv \"$GYRE_RESULTS_DIR/.s.tmp\""
-                + " \"$GYRE_RESULTS_DIR/s.json\"";
+                + " \"$GYRE_RESULTS_DIR/" + file + "\"";
     }
 
     /** A task whose {@code run:} is a block (the scripts hold braces and quotes). */
@@ -120,12 +125,10 @@ class GyreResultsTest {
                 """
                 + task(
                         "grows",
-                        publish("{\"weight\": 10, \"results\": {\"x\": {\"values\": [100]}}}")
-                                + "\nsleep 0.4\n"
-                                + publish("{\"weight\": 30, \"results\": {\"x\": {\"values\": [2]}}}"))
-                + task(
-                        "fails",
-                        publish("{\"weight\": 50, \"results\": {\"x\": {\"values\": [1000]}}}") + "\nsleep 0.4\nexit 3")
+                        publish("{\"weight\": 10, \"results\": {\"x\": {\"values\": [100]}}}", "s1.json")
+                                + "\n"
+                                + publish("{\"weight\": 30, \"results\": {\"x\": {\"values\": [2]}}}", "s2.json"))
+                + task("fails", publish("{\"weight\": 50, \"results\": {\"x\": {\"values\": [1000]}}}") + "\nexit 3")
                 + task("steady", publish("{\"weight\": 10, \"results\": {\"x\": {\"values\": [6]}}}")));
         assertThat(r.exit()).isEqualTo(1);
         JsonNode x = results(r.runDir()).get("x");
