@@ -38,6 +38,10 @@ public final class ResultsView implements EventListener, AutoCloseable {
     private final SnapshotStore snapshots;
     private final LinkedBlockingQueue<Event> queue = new LinkedBlockingQueue<>();
     private final Map<String, ResultMerger> mergers = new TreeMap<>();
+    /** The last view of each result, by name, and the results changed since (only those are recomputed). */
+    private final Map<String, MergedResult> views = new TreeMap<>();
+
+    private final Set<String> changed = new java.util.HashSet<>();
     private final List<String> problems = new ArrayList<>();
     /** Tasks whose contribution was taken out (failed attempts) and that have not published since. */
     private final Set<TaskId> excluded = new java.util.HashSet<>();
@@ -163,6 +167,7 @@ public final class ResultsView implements EventListener, AutoCloseable {
             // the attempt failed (finally, or to be retried) or lost its lease: its contribution is out until a
             // later attempt publishes again
             mergers.values().forEach(m -> m.exclude(task));
+            changed.addAll(mergers.keySet());
             excluded.add(task);
             return;
         }
@@ -192,7 +197,9 @@ public final class ResultsView implements EventListener, AutoCloseable {
         });
     }
 
+    /** The merger of a result, marked changed: every caller is about to change it. */
     private ResultMerger merger(String name) {
+        changed.add(name);
         return mergers.computeIfAbsent(name, n -> new ResultMerger(n, opOf(flow.mergeOf(n)), snapshots::values));
     }
 
@@ -203,12 +210,16 @@ public final class ResultsView implements EventListener, AutoCloseable {
                 : spec.op();
     }
 
+    /** Recomputes the views of the results that changed since the last call (a view is a pass over the values). */
     private void publish() {
-        List<MergedResult> views = new ArrayList<>(mergers.size());
-        for (ResultMerger m : mergers.values()) {
-            views.add(m.view());
+        for (String name : changed) {
+            ResultMerger m = mergers.get(name);
+            if (m != null) {
+                views.put(name, m.view());
+            }
         }
-        current = List.copyOf(views);
+        changed.clear();
+        current = List.copyOf(views.values());
     }
 
     /**
