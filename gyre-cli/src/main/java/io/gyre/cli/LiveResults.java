@@ -13,6 +13,7 @@ import io.gyre.core.TaskStatus;
 import io.gyre.results.MergedResult;
 import io.gyre.results.ResultsExecutor;
 import io.gyre.results.ResultsView;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.List;
@@ -27,6 +28,7 @@ import java.util.stream.Collectors;
  */
 final class LiveResults implements AutoCloseable {
     private final Path runDir;
+    private final PrintWriter err;
     private final ResultsView view;
     private final InstantSource clock;
     private final ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, r -> {
@@ -37,20 +39,21 @@ final class LiveResults implements AutoCloseable {
     private @org.jspecify.annotations.Nullable ResultsExecutor executor;
     private boolean closed;
 
-    private LiveResults(Path runDir, ResultsView view, InstantSource clock) {
+    private LiveResults(Path runDir, ResultsView view, InstantSource clock, PrintWriter err) {
+        this.err = err;
         this.runDir = runDir;
         this.view = view;
         this.clock = clock;
     }
 
     /** For a new run that will be created in {@code runsDir/<id>}. */
-    static LiveResults forNew(RunId id, Flow flow, Path runsDir, InstantSource clock) {
+    static LiveResults forNew(RunId id, Flow flow, Path runsDir, InstantSource clock, PrintWriter err) {
         Path dir = runsDir.resolve(id.value());
-        return new LiveResults(dir, ResultsView.start(id, flow, ObjectStores.directory(dir)), clock);
+        return new LiveResults(dir, ResultsView.start(id, flow, ObjectStores.directory(dir)), clock, err);
     }
 
     /** For a run being resumed: the merge starts from the snapshots of the tasks that had not failed. */
-    static LiveResults forResume(Path runDir, InstantSource clock) {
+    static LiveResults forResume(Path runDir, InstantSource clock, PrintWriter err) {
         RunDirectory dir = RunDirectory.open(runDir);
         Flow flow = FlowLoader.parse(
                 dir.flowText(), runDir.resolve(RunDirectory.FLOW).toString());
@@ -61,7 +64,7 @@ final class LiveResults implements AutoCloseable {
                 .collect(Collectors.toSet());
         RunId id = dir.readRun().runId();
         return new LiveResults(
-                runDir, ResultsView.resume(id, flow, ObjectStores.directory(runDir), contributing), clock);
+                runDir, ResultsView.resume(id, flow, ObjectStores.directory(runDir), contributing), clock, err);
     }
 
     /** The run's executor: {@code base}, with a results directory for every attempt. */
@@ -95,8 +98,9 @@ final class LiveResults implements AutoCloseable {
             view.close();
         } catch (RuntimeException e) {
             // The run itself is fine; its merged files could not be written (a full disk): say so, keep its outcome.
-            System.err.println("gyre: the merged results could not be written: " + e.getMessage()
+            err.println("gyre: the merged results could not be written: " + e.getMessage()
                     + " (the snapshots are kept in " + directory() + "/snapshots)");
+            err.flush();
         } finally {
             ResultsExecutor e = executor;
             if (e != null) {

@@ -108,7 +108,7 @@ final class RunCommand implements Callable<Integer> {
                         + "drop -p, --set and --target"));
             }
             RunDirectory.open(resumeDir).lock().close(); // refuse a live run before reading its results
-            results = LiveResults.forResume(resumeDir, clock);
+            results = LiveResults.forResume(resumeDir, clock, err);
             try {
                 run = LocalRun.resume(
                         resumeDir,
@@ -130,7 +130,7 @@ final class RunCommand implements Callable<Integer> {
                     LocalRun.prepare(flowFile, new LocalRun.Options(p, s, t, parallel), System.getenv(), clock, random);
             prepared.warnings().forEach(err::println);
             err.flush();
-            results = LiveResults.forNew(prepared.id(), prepared.plan().flow(), runsDir, clock);
+            results = LiveResults.forNew(prepared.id(), prepared.plan().flow(), runsDir, clock, err);
             try {
                 run = LocalRun.start(
                         prepared,
