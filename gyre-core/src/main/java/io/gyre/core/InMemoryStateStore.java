@@ -6,6 +6,8 @@ import io.gyre.api.EventKind;
 import io.gyre.api.EventListener;
 import io.gyre.api.Failure;
 import io.gyre.api.FencedException;
+import io.gyre.api.FencedStateStore;
+import io.gyre.api.FencedWrites;
 import io.gyre.api.GyreException;
 import io.gyre.api.IllegalTransitionException;
 import io.gyre.api.Lease;
@@ -73,7 +75,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Listeners run under the lock, so they see events in sequence order; an append made by a listener is
  * delivered after the event being delivered, never nested inside it.
  */
-final class InMemoryStateStore implements Stores.InMemoryStore {
+final class InMemoryStateStore implements Stores.InMemoryStore, FencedWrites {
     private static final System.Logger LOG = System.getLogger(InMemoryStateStore.class.getName());
 
     private final InstantSource clock;
@@ -177,7 +179,8 @@ final class InMemoryStateStore implements Stores.InMemoryStore {
         return updateRun(next, null);
     }
 
-    private RunRecord updateRun(RunRecord next, @Nullable RunFence fence) {
+    @Override
+    public RunRecord updateRun(RunRecord next, @Nullable RunFence fence) {
         lock.lock();
         try {
             requireOpen();
@@ -203,7 +206,8 @@ final class InMemoryStateStore implements Stores.InMemoryStore {
         return updateTask(next, null);
     }
 
-    private TaskRecord updateTask(TaskRecord next, @Nullable RunFence fence) {
+    @Override
+    public TaskRecord updateTask(TaskRecord next, @Nullable RunFence fence) {
         lock.lock();
         try {
             requireOpen();
@@ -230,7 +234,8 @@ final class InMemoryStateStore implements Stores.InMemoryStore {
         return moveTasks(run, moves, events, null);
     }
 
-    private List<Event> moveTasks(RunId run, List<TaskMove> moves, List<Event> events, @Nullable RunFence fence) {
+    @Override
+    public List<Event> moveTasks(RunId run, List<TaskMove> moves, List<Event> events, @Nullable RunFence fence) {
         lock.lock();
         try {
             requireOpen();
@@ -298,7 +303,8 @@ final class InMemoryStateStore implements Stores.InMemoryStore {
         enqueue(item, null);
     }
 
-    private void enqueue(WorkItem item, @Nullable RunFence fence) {
+    @Override
+    public void enqueue(WorkItem item, @Nullable RunFence fence) {
         lock.lock();
         try {
             requireOpen();
@@ -507,7 +513,8 @@ final class InMemoryStateStore implements Stores.InMemoryStore {
         return takeCompletions(run, max, wait, null);
     }
 
-    private List<Completion> takeCompletions(RunId run, int max, Duration wait, @Nullable RunFence fence) {
+    @Override
+    public List<Completion> takeCompletions(RunId run, int max, Duration wait, @Nullable RunFence fence) {
         if (max < 1) {
             throw new GyreException("takeCompletions needs max >= 1, not " + max);
         }
@@ -581,7 +588,8 @@ final class InMemoryStateStore implements Stores.InMemoryStore {
         return appendAll(events, null);
     }
 
-    private List<Event> appendAll(List<Event> events, @Nullable RunFence fence) {
+    @Override
+    public List<Event> appendAll(List<Event> events, @Nullable RunFence fence) {
         lock.lock();
         try {
             requireOpen();
@@ -756,7 +764,7 @@ final class InMemoryStateStore implements Stores.InMemoryStore {
 
     @Override
     public StateStore fenced(RunFence fence) {
-        return new Fenced(fence);
+        return new FencedStateStore(this, this, fence);
     }
 
     /** Refuses a write under {@code fence} unless it is the run's current one (lock held). */
@@ -772,99 +780,6 @@ final class InMemoryStateStore implements Stores.InMemoryStore {
         if (current != fence.token()) {
             throw new FencedException(fence, current);
         }
-    }
-
-    /** The store as the holder of one fence sees it: its run's writes carry the fence. */
-    private final class Fenced implements StateStore {
-        private final RunFence fence;
-
-        Fenced(RunFence fence) {
-            this.fence = fence;
-        }
-
-        @Override
-        public void createRun(RunRecord run, Collection<TaskRecord> tasks) {
-            throw new GyreException("a fenced view drives an existing run; create runs through the store itself");
-        }
-
-        @Override
-        public RunRecord run(RunId id) {
-            return InMemoryStateStore.this.run(id);
-        }
-
-        @Override
-        public TaskRecord task(RunId run, TaskId task) {
-            return InMemoryStateStore.this.task(run, task);
-        }
-
-        @Override
-        public List<TaskRecord> tasks(RunId run) {
-            return InMemoryStateStore.this.tasks(run);
-        }
-
-        /** Not fenced: adding instances keeps those the run has, and every owner adds the same ones. */
-        @Override
-        public List<TaskRecord> addTasks(RunId run, Collection<TaskRecord> tasks) {
-            return InMemoryStateStore.this.addTasks(run, tasks);
-        }
-
-        @Override
-        public RunRecord updateRun(RunRecord next) {
-            return InMemoryStateStore.this.updateRun(next, fence);
-        }
-
-        @Override
-        public TaskRecord updateTask(TaskRecord next) {
-            return InMemoryStateStore.this.updateTask(next, fence);
-        }
-
-        @Override
-        public void enqueue(WorkItem item) {
-            InMemoryStateStore.this.enqueue(item, fence);
-        }
-
-        @Override
-        public List<Event> moveTasks(RunId run, List<TaskMove> moves, List<Event> events) {
-            return InMemoryStateStore.this.moveTasks(run, moves, events, fence);
-        }
-
-        @Override
-        public Optional<Lease> claim(WorkerId worker, List<QueueName> queues, Duration ttl, Duration wait) {
-            return InMemoryStateStore.this.claim(worker, queues, ttl, wait);
-        }
-
-        @Override
-        public Lease heartbeat(Lease lease, Duration ttl) {
-            return InMemoryStateStore.this.heartbeat(lease, ttl);
-        }
-
-        @Override
-        public void complete(Lease lease, TaskOutcome outcome) {
-            InMemoryStateStore.this.complete(lease, outcome);
-        }
-
-        @Override
-        public List<Lease> reapExpiredLeases(Instant now) {
-            return InMemoryStateStore.this.reapExpiredLeases(now);
-        }
-
-        @Override
-        public List<Completion> takeCompletions(RunId run, int max, Duration wait) {
-            return InMemoryStateStore.this.takeCompletions(run, max, wait, fence);
-        }
-
-        @Override
-        public Event append(Event event) {
-            return InMemoryStateStore.this.append(event, fence);
-        }
-
-        @Override
-        public List<Event> appendAll(List<Event> events) {
-            return InMemoryStateStore.this.appendAll(events, fence);
-        }
-
-        @Override
-        public void close() {}
     }
 
     // ---------------------------------------------------------------- queries

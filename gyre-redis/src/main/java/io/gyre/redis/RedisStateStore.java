@@ -5,6 +5,8 @@ import io.gyre.api.Event;
 import io.gyre.api.EventKind;
 import io.gyre.api.EventListener;
 import io.gyre.api.FencedException;
+import io.gyre.api.FencedStateStore;
+import io.gyre.api.FencedWrites;
 import io.gyre.api.GyreException;
 import io.gyre.api.IllegalTransitionException;
 import io.gyre.api.Lease;
@@ -68,7 +70,7 @@ import redis.clients.jedis.RedisClient;
  * or reap deletes it; a lease is current while it exists and the clock is not past its expiry (compared in
  * whole seconds and nanoseconds); a run's event seqs are its event list's positions, 1, 2, 3, ...
  */
-final class RedisStateStore implements RedisStore {
+final class RedisStateStore implements RedisStore, FencedWrites {
     private static final LuaScript CREATE_RUN = LuaScript.named("create_run");
     private static final LuaScript ADD_TASKS = LuaScript.named("add_tasks");
     private static final LuaScript GET_RUN = LuaScript.named("get_run");
@@ -250,7 +252,8 @@ final class RedisStateStore implements RedisStore {
         return updateRun(next, null);
     }
 
-    private RunRecord updateRun(RunRecord next, @Nullable RunFence fence) {
+    @Override
+    public RunRecord updateRun(RunRecord next, @Nullable RunFence fence) {
         List<Object> r = run(
                 UPDATE_RUN,
                 next.id().value(),
@@ -288,7 +291,8 @@ final class RedisStateStore implements RedisStore {
         return updateTask(next, null);
     }
 
-    private TaskRecord updateTask(TaskRecord next, @Nullable RunFence fence) {
+    @Override
+    public TaskRecord updateTask(TaskRecord next, @Nullable RunFence fence) {
         List<Object> args = new ArrayList<>(11);
         args.add(next.run().value());
         args.add(next.id().value());
@@ -320,7 +324,8 @@ final class RedisStateStore implements RedisStore {
         return moveTasks(run, moves, events, null);
     }
 
-    private List<Event> moveTasks(RunId run, List<TaskMove> moves, List<Event> events, @Nullable RunFence fence) {
+    @Override
+    public List<Event> moveTasks(RunId run, List<TaskMove> moves, List<Event> events, @Nullable RunFence fence) {
         if (moves.isEmpty() && events.isEmpty()) {
             return List.of();
         }
@@ -400,7 +405,8 @@ final class RedisStateStore implements RedisStore {
         enqueue(item, null);
     }
 
-    private void enqueue(WorkItem item, @Nullable RunFence fence) {
+    @Override
+    public void enqueue(WorkItem item, @Nullable RunFence fence) {
         byte[] encoded = Codec.item(item);
         List<Object> r = run(
                 ENQUEUE,
@@ -613,7 +619,8 @@ final class RedisStateStore implements RedisStore {
         return takeCompletions(run, max, wait, null);
     }
 
-    private List<Completion> takeCompletions(RunId run, int max, Duration wait, @Nullable RunFence fence) {
+    @Override
+    public List<Completion> takeCompletions(RunId run, int max, Duration wait, @Nullable RunFence fence) {
         if (max < 1) {
             throw new GyreException("takeCompletions needs max >= 1, not " + max);
         }
@@ -658,7 +665,8 @@ final class RedisStateStore implements RedisStore {
         return appendAll(events, null);
     }
 
-    private List<Event> appendAll(List<Event> events, @Nullable RunFence fence) {
+    @Override
+    public List<Event> appendAll(List<Event> events, @Nullable RunFence fence) {
         if (events.isEmpty()) {
             return List.of();
         }
@@ -789,7 +797,7 @@ final class RedisStateStore implements RedisStore {
 
     @Override
     public StateStore fenced(RunFence fence) {
-        return new Fenced(fence);
+        return new FencedStateStore(this, this, fence);
     }
 
     /** The token argument of a write to {@code run}: '' when unfenced; a fence for another run is misuse. */
@@ -808,112 +816,6 @@ final class RedisStateStore implements RedisStore {
         if (fence != null && status(r).equals("FENCED")) {
             throw new FencedException(fence, Long.parseLong(str(r, 1)));
         }
-    }
-
-    /** The store as the holder of one fence sees it: its run's writes carry the fence. */
-    private final class Fenced implements StateStore {
-        private final RunFence fence;
-
-        Fenced(RunFence fence) {
-            this.fence = fence;
-        }
-
-        @Override
-        public void createRun(RunRecord run, Collection<TaskRecord> tasks) {
-            throw new GyreException("a fenced view drives an existing run; create runs through the store itself");
-        }
-
-        @Override
-        public RunRecord run(RunId id) {
-            return RedisStateStore.this.run(id);
-        }
-
-        @Override
-        public TaskRecord task(RunId run, TaskId task) {
-            return RedisStateStore.this.task(run, task);
-        }
-
-        @Override
-        public List<TaskRecord> tasks(RunId run) {
-            return RedisStateStore.this.tasks(run);
-        }
-
-        /**
-         * Not fenced: adding a dynamic sweep's instances keeps any the run already has, and every owner expands
-         * the same recorded lists into the same instances, so a stale owner's add changes nothing.
-         */
-        @Override
-        public List<TaskRecord> addTasks(RunId run, Collection<TaskRecord> tasks) {
-            return RedisStateStore.this.addTasks(run, tasks);
-        }
-
-        @Override
-        public RunRecord updateRun(RunRecord next) {
-            return RedisStateStore.this.updateRun(next, fence);
-        }
-
-        @Override
-        public TaskRecord updateTask(TaskRecord next) {
-            return RedisStateStore.this.updateTask(next, fence);
-        }
-
-        @Override
-        public void enqueue(WorkItem item) {
-            RedisStateStore.this.enqueue(item, fence);
-        }
-
-        @Override
-        public List<Event> moveTasks(RunId run, List<TaskMove> moves, List<Event> events) {
-            return RedisStateStore.this.moveTasks(run, moves, events, fence);
-        }
-
-        @Override
-        public List<Lease> claimAll(WorkerId worker, List<QueueName> queues, Duration ttl, Duration wait, int max) {
-            return RedisStateStore.this.claimAll(worker, queues, ttl, wait, max);
-        }
-
-        @Override
-        public List<Lease> completeAll(List<LeaseOutcome> outcomes) {
-            return RedisStateStore.this.completeAll(outcomes);
-        }
-
-        @Override
-        public Optional<Lease> claim(WorkerId worker, List<QueueName> queues, Duration ttl, Duration wait) {
-            return RedisStateStore.this.claim(worker, queues, ttl, wait);
-        }
-
-        @Override
-        public Lease heartbeat(Lease lease, Duration ttl) {
-            return RedisStateStore.this.heartbeat(lease, ttl);
-        }
-
-        @Override
-        public void complete(Lease lease, TaskOutcome outcome) {
-            RedisStateStore.this.complete(lease, outcome);
-        }
-
-        @Override
-        public List<Lease> reapExpiredLeases(Instant now) {
-            return RedisStateStore.this.reapExpiredLeases(now);
-        }
-
-        @Override
-        public List<Completion> takeCompletions(RunId run, int max, Duration wait) {
-            return RedisStateStore.this.takeCompletions(run, max, wait, fence);
-        }
-
-        @Override
-        public Event append(Event event) {
-            return RedisStateStore.this.appendAll(List.of(event), fence).get(0);
-        }
-
-        @Override
-        public List<Event> appendAll(List<Event> events) {
-            return RedisStateStore.this.appendAll(events, fence);
-        }
-
-        @Override
-        public void close() {}
     }
 
     // ---------------------------------------------------------------- queries
