@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param env the complete environment for the task (context, task env, GYRE_* variables); executors add
  *     nothing but a minimal inherited base (PATH, HOME, ...)
- * @param workDir the directory the task runs in (created by the worker)
+ * @param workDir the directory the task runs in: created by the worker before a process starts; an in-process
+ *     {@link Action.Java} task that writes files creates it first ({@code Files.createDirectories(workDir)})
  * @param outputFile the file named by {@code $GYRE_OUTPUT}, where the task appends {@code KEY=value} lines
  */
 public record TaskLaunch(

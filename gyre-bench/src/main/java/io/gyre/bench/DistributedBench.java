@@ -56,8 +56,10 @@ import org.jobrunr.storage.InMemoryStorageProvider;
  * as it does for any task. {@code chain-procs} is the 400-step chain in the same layout.
  *
  * <p>Usage: {@code DistributedBench URL (throughput N | chain N | procs N | chain-procs N | adoption N |
- * jobrunr N) [--runs R] [--parallel P] [--workers W]}; {@code worker URL PREFIX RUNS_DIR SLOTS NAME} is one
- * worker process of {@code procs}.
+ * jobrunr N) [--runs R] [--warmup W] [--parallel P] [--workers W]}; {@code worker URL PREFIX RUNS_DIR SLOTS
+ * NAME} is one worker process of {@code procs}. {@code --warmup} (default 1) is the number of unmeasured runs
+ * {@code procs} and {@code chain-procs} make first: the three JVMs' JIT compilers need about 100,000 tasks to
+ * settle, which on two cores they spend competing with the work measured.
  */
 public final class DistributedBench {
     private static final String NOOP = "noop";
@@ -76,9 +78,11 @@ public final class DistributedBench {
         int runs = 3;
         int parallel = 2;
         int workers = 2;
+        int warmups = 1;
         for (int i = 3; i < args.length; i++) {
             switch (args[i]) {
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--warmup" -> warmups = Integer.parseInt(args[++i]);
                 case "--parallel" -> parallel = Integer.parseInt(args[++i]);
                 case "--workers" -> workers = Integer.parseInt(args[++i]);
                 default -> throw new GyreException("unknown option " + args[i]);
@@ -89,8 +93,8 @@ public final class DistributedBench {
         switch (what) {
             case "throughput" -> throughput(url, n, runs, parallel);
             case "chain" -> chain(url, n, runs, parallel);
-            case "procs" -> procs(url, n, runs, parallel, workers, false);
-            case "chain-procs" -> procs(url, n, runs, parallel, workers, true);
+            case "procs" -> procs(url, n, warmups, runs, parallel, workers, false);
+            case "chain-procs" -> procs(url, n, warmups, runs, parallel, workers, true);
             case "adoption" -> adoption(url, n, runs);
             case "jobrunr" -> jobrunr(n, runs, parallel);
             default -> throw new GyreException("unknown benchmark " + what);
@@ -142,7 +146,8 @@ public final class DistributedBench {
     private record Measured(double seconds, List<TaskRecord> tasks) {}
 
     /** The process layout (see the class comment): throughput, or a chain with its need-to-start latency. */
-    private static void procs(String url, int n, int runs, int slots, int workers, boolean chain) throws Exception {
+    private static void procs(String url, int n, int warmups, int runs, int slots, int workers, boolean chain)
+            throws Exception {
         String prefix = "bench-procs-" + Long.toHexString(System.nanoTime()) + ":";
         Path runsDir = Files.createTempDirectory("gyre-bench-runs");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -170,7 +175,7 @@ public final class DistributedBench {
         OrchestratorId me = OrchestratorId.of("bench-orchestrator");
         try (RedisStore store = RedisStores.connect(url, prefix, InstantSource.system());
                 Engine engine = Engine.builder().store(store).parallel(1).build()) {
-            for (int r = -1; r < runs; r++) {
+            for (int r = -warmups; r < runs; r++) {
                 RunSpec spec = RunSpec.of(plan, InstantSource.system().instant());
                 Path dir = Files.createDirectories(runsDir.resolve(spec.id().value()));
                 Files.writeString(dir.resolve("run.json"), "{}");

@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -35,6 +36,9 @@ import java.util.function.Consumer;
  * store); finished slots commit through one {@link StateStore#completeAll}: a slot that finds another one
  * committing leaves its outcome to it (flat combining). So a busy pool costs about two store round trips per
  * batch rather than per task, and a lone slot (a chain) still claims, runs and commits on one thread.
+ *
+ * <p>Slots are virtual threads (ADR 0016): handing a lease to an idle slot is a continuation switch, not a
+ * kernel wake-up, and a slot blocked on a process or the store holds no carrier.
  */
 final class LocalWorkers implements AutoCloseable {
     /** The default lease length; workers renew leases three times per length. */
@@ -56,7 +60,9 @@ final class LocalWorkers implements AutoCloseable {
     private volatile List<QueueName> queues;
     private final Consumer<RunId> committed;
     private final List<Thread> threads = new ArrayList<>();
-    private final Map<Lease, Attempt> running = new ConcurrentHashMap<>();
+    /** Running attempts by lease token (a lease's own hash would hash its whole work item). */
+    private final Map<String, Attempt> running = new ConcurrentHashMap<>();
+
     private final java.util.Set<RunId> cancelledRuns = ConcurrentHashMap.newKeySet();
     private final AttemptTimer timeouts;
     private final Duration leaseTtl;
@@ -72,8 +78,15 @@ final class LocalWorkers implements AutoCloseable {
     private final ConcurrentLinkedQueue<Lease> handed = new ConcurrentLinkedQueue<>();
     /** Held by the one slot claiming from the store. */
     private final ReentrantLock claimer = new ReentrantLock();
+    /**
+     * Guards the two waits below (slots are virtual threads: a {@code java.util.concurrent} lock parks them
+     * without holding a carrier, where a monitor wait would pin one on Java 21).
+     */
+    private final ReentrantLock waits = new ReentrantLock();
     /** Idle slots that are not claiming wait here for a handed lease or for the claimer's turn. */
-    private final Object followers = new Object();
+    private final Condition followers = waits.newCondition();
+    /** Signalled when a claim from the store ends ({@link #drain} waits for the claims in progress). */
+    private final Condition claimEnded = waits.newCondition();
     /** Outcomes waiting to be committed by whichever slot holds {@link #committer}. */
     private final ConcurrentLinkedQueue<LeaseOutcome> outcomes = new ConcurrentLinkedQueue<>();
 
@@ -106,7 +119,7 @@ final class LocalWorkers implements AutoCloseable {
         this.queues = List.copyOf(serving);
     }
 
-    /** Starts {@code slots} worker threads. */
+    /** Starts {@code slots} worker slots (virtual threads). */
     void start(int slots) {
         start("local", slots);
     }
@@ -115,10 +128,7 @@ final class LocalWorkers implements AutoCloseable {
     void start(String name, int slots) {
         for (int s = 0; s < slots; s++) {
             WorkerId id = WorkerId.of(name + "-" + (s + 1));
-            Thread t = Thread.ofPlatform()
-                    .name("gyre-worker-" + (s + 1))
-                    .daemon(true)
-                    .unstarted(() -> loop(id));
+            Thread t = Thread.ofVirtual().name("gyre-worker-" + (s + 1)).unstarted(() -> loop(id));
             threads.add(t);
             t.start();
         }
@@ -127,8 +137,8 @@ final class LocalWorkers implements AutoCloseable {
     /** Stops every running attempt of {@code run}; their outcomes arrive as cancelled. */
     void cancelRun(RunId run) {
         cancelledRuns.add(run);
-        running.forEach((lease, attempt) -> {
-            if (lease.item().run().equals(run)) {
+        running.values().forEach(attempt -> {
+            if (attempt.lease.item().run().equals(run)) {
                 attempt.cancel.cancel("run cancelled");
             }
         });
@@ -172,19 +182,20 @@ final class LocalWorkers implements AutoCloseable {
      */
     private @org.jspecify.annotations.Nullable Lease claimForIdleSlots(WorkerId id) {
         if (!claimer.tryLock()) {
-            synchronized (followers) {
+            waits.lock();
+            try {
                 if (handed.isEmpty() && claimer.isLocked() && !stopping) {
-                    try {
-                        followers.wait(CLAIM_WAIT.toMillis());
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        stopping = true;
-                    }
+                    followers.await(CLAIM_WAIT.toMillis(), TimeUnit.MILLISECONDS);
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stopping = true;
+            } finally {
+                waits.unlock();
             }
             return null;
         }
-        List<Lease> claimed;
+        List<Lease> claimed = List.of();
         boolean unreachable = false;
         try {
             Lease mine = handed.poll();
@@ -199,9 +210,12 @@ final class LocalWorkers implements AutoCloseable {
                 claimed = List.of();
                 unreachable = true;
             } finally {
-                synchronized (claiming) {
+                waits.lock();
+                try {
                     claiming.decrementAndGet();
-                    claiming.notifyAll();
+                    claimEnded.signalAll();
+                } finally {
+                    waits.unlock();
                 }
             }
             for (int k = 1; k < claimed.size(); k++) {
@@ -209,8 +223,15 @@ final class LocalWorkers implements AutoCloseable {
             }
         } finally {
             claimer.unlock();
-            synchronized (followers) {
-                followers.notifyAll(); // leases to take, or the claimer's turn to take over
+            // One waiting slot per handed lease, and one more to take over claiming: waking every idle slot
+            // for each claim cost more than the claims themselves.
+            waits.lock();
+            try {
+                for (int k = Math.max(1, claimed.size()); k > 0; k--) {
+                    followers.signal();
+                }
+            } finally {
+                waits.unlock();
             }
         }
         if (unreachable) {
@@ -233,7 +254,7 @@ final class LocalWorkers implements AutoCloseable {
     /** Attempts running now, by the queue they were claimed from. */
     Map<QueueName, Integer> runningByQueue() {
         Map<QueueName, Integer> counts = new java.util.HashMap<>();
-        running.keySet().forEach(l -> counts.merge(l.item().queue(), 1, Integer::sum));
+        running.values().forEach(a -> counts.merge(a.lease.item().queue(), 1, Integer::sum));
         return counts;
     }
 
@@ -255,10 +276,13 @@ final class LocalWorkers implements AutoCloseable {
             // Let idle slots leave their claim first: an item claimed after the hand-back below would be handed
             // back too, spending one more attempt for nothing.
             long idleBy = System.nanoTime() + CLAIM_WAIT.toNanos() * 4;
-            synchronized (claiming) {
+            waits.lock();
+            try {
                 while (claiming.get() > 0 && System.nanoTime() < idleBy) {
-                    claiming.wait(Math.max(1, (idleBy - System.nanoTime()) / 1_000_000));
+                    claimEnded.await(Math.max(1, idleBy - System.nanoTime()), TimeUnit.NANOSECONDS);
                 }
+            } finally {
+                waits.unlock();
             }
             running.values().forEach(a -> {
                 a.handedBack = true;
@@ -276,7 +300,7 @@ final class LocalWorkers implements AutoCloseable {
 
     private void runAttempt(Lease claimed) {
         Attempt attempt = new Attempt(claimed);
-        running.put(claimed, attempt);
+        running.put(claimed.token(), attempt);
         if (cancelledRuns.contains(claimed.item().run())) {
             attempt.cancel.cancel("run cancelled"); // claimed just before the run's cancellation looked
         }
@@ -289,7 +313,7 @@ final class LocalWorkers implements AutoCloseable {
         } catch (RuntimeException e) {
             outcome = new TaskOutcome.Failed(1, new Failure("worker", e.toString(), true));
         } finally {
-            running.remove(claimed);
+            running.remove(claimed.token());
         }
         if (attempt.handedBack) {
             outcome = HANDED_BACK;

@@ -1,5 +1,6 @@
 package io.gyre.core;
 
+import io.gyre.api.Action;
 import io.gyre.api.GyreException;
 import io.gyre.api.RunId;
 import io.gyre.api.TaskId;
@@ -213,18 +214,23 @@ public final class RunDirectory {
 
     /**
      * Attempts of this run work in {@code tasks/<id>/outputs/}, log to {@code stdout.log}/{@code stderr.log}
-     * and publish context through {@code output.env}.
+     * and publish context through {@code output.env}. The directory is made (and a previous attempt's {@code
+     * output.env} removed) before a process starts; an in-process {@link Action.Java} task gets the same paths
+     * but makes the directory itself if it writes there, so a task that touches no file costs no file system
+     * call (two directory creations were most of a no-op task's cost on a worker; ADR 0016).
      */
     public AttemptSetup attemptSetup() {
         return item -> {
             Path taskDir = taskDir(item.task());
             Path work = taskDir.resolve("outputs");
             Path output = taskDir.resolve("output.env");
-            try {
-                Files.createDirectories(work);
-                Files.deleteIfExists(output);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot prepare " + work, e);
+            if (!(item.action() instanceof Action.Java)) {
+                try {
+                    Files.createDirectories(work);
+                    Files.deleteIfExists(output);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot prepare " + work, e);
+                }
             }
             return new TaskLaunch(
                     item.run(),
