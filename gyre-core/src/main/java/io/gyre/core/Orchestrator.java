@@ -270,7 +270,8 @@ public final class Orchestrator implements AutoCloseable {
                 random,
                 r -> registry.requestCancel(r, "run cancelled"),
                 true);
-        RunJournal journal = new RunJournal(dir, store, info, 0);
+        RunJournal journal =
+                RunJournal.continuing(dir, store, info, (after, limit) -> queries.events(id, after, limit));
         List<AutoCloseable> subscriptions = new ArrayList<>();
         subscriptions.add(queries.subscribe(id, journal));
         try {

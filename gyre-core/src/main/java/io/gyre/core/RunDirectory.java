@@ -187,6 +187,40 @@ public final class RunDirectory {
         return out;
     }
 
+    /**
+     * Cuts a last line of {@code events.jsonl} that does not end in a newline: what a writer killed mid-line
+     * left. The events it held are still in the store; a continuing journal writes them again.
+     */
+    public void cutTornEventLine() {
+        Path file = events();
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long size = ch.size();
+            java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(4096);
+            long end = size;
+            while (end > 0) {
+                int n = (int) Math.min(one.capacity(), end);
+                one.clear().limit(n);
+                ch.read(one, end - n);
+                for (int i = n - 1; i >= 0; i--) {
+                    if (one.get(i) == '\n') {
+                        long keep = end - n + i + 1;
+                        if (keep < size) {
+                            ch.truncate(keep);
+                        }
+                        return;
+                    }
+                }
+                end -= n;
+            }
+            ch.truncate(0); // not one whole line
+        } catch (IOException e) {
+            throw new GyreException("cannot repair " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The highest sequence number in {@code events.jsonl}, 0 if there is none. */
     public long lastEventSeq() {
         Path file = events();

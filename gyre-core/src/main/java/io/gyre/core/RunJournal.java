@@ -30,6 +30,11 @@ import java.util.concurrent.TimeUnit;
  * <p>Events are queued by the appending thread and written by one writer thread in batches gathered over
  * {@link #WINDOW}; status files are written once per batch per task with the task's latest state, so a burst
  * of transitions costs one write. A live reader sees the directory at most one window behind the run.
+ *
+ * <p>A journal that {@linkplain #continuing continues} another process's (an orchestrator adopting a run whose
+ * owner died) first cuts a line the dead writer left half-written, then writes only events after the last one in
+ * the file, reading any it was not handed (those the owner appended but had not written, and those appended
+ * before the subscription began) from the store, in order, and once more when it closes.
  */
 public final class RunJournal implements EventListener, AutoCloseable {
     private static final Event STOP = Event.of(
@@ -43,6 +48,11 @@ public final class RunJournal implements EventListener, AutoCloseable {
     private final RunInfo info;
     private final long seqOffset;
     private final LinkedBlockingQueue<Event> queue = new LinkedBlockingQueue<>();
+    /** Reads the events of a gap; null when every event is handed over (this journal wrote the file alone). */
+    private final @org.jspecify.annotations.Nullable EventReader gaps;
+    /** The last seq written (continuing journals only). */
+    private long written;
+
     private final Writer events;
     private final Thread writer;
     private volatile @org.jspecify.annotations.Nullable Throwable failure;
@@ -52,10 +62,33 @@ public final class RunJournal implements EventListener, AutoCloseable {
      * @param seqOffset added to each event's sequence number (a resumed run continues its earlier numbering)
      */
     public RunJournal(RunDirectory dir, StateStore store, RunInfo info, long seqOffset) {
+        this(dir, store, info, seqOffset, null);
+    }
+
+    /** Reads up to {@code limit} of a run's events after {@code afterSeq}, as {@code StateQueries.events} does. */
+    @FunctionalInterface
+    public interface EventReader {
+        List<Event> after(long afterSeq, int limit);
+    }
+
+    /** A journal that takes over a run directory another process wrote (see the class comment). */
+    public static RunJournal continuing(RunDirectory dir, StateStore store, RunInfo info, EventReader reader) {
+        dir.cutTornEventLine();
+        return new RunJournal(dir, store, info, 0, reader);
+    }
+
+    private RunJournal(
+            RunDirectory dir,
+            StateStore store,
+            RunInfo info,
+            long seqOffset,
+            @org.jspecify.annotations.Nullable EventReader gaps) {
         this.dir = dir;
         this.store = store;
         this.info = info;
         this.seqOffset = seqOffset;
+        this.gaps = gaps;
+        this.written = gaps == null ? 0 : dir.lastEventSeq();
         try {
             this.events = new BufferedWriter(
                     Files.newBufferedWriter(
@@ -84,17 +117,16 @@ public final class RunJournal implements EventListener, AutoCloseable {
                 for (Event e : batch) {
                     if (e == STOP) {
                         stop = true;
+                        runChanged |= fillGap(Long.MAX_VALUE, touched);
                         continue;
                     }
-                    writeLine(e);
-                    TaskId task = e.task();
-                    if (task != null) {
-                        if (!e.kind().isResult()) {
-                            touched.add(task);
+                    if (gaps != null) {
+                        if (e.seq() <= written) {
+                            continue;
                         }
-                    } else {
-                        runChanged = true;
+                        runChanged |= fillGap(e.seq(), touched);
                     }
+                    runChanged |= write(e, touched);
                 }
                 events.flush();
                 for (TaskId t : touched) {
@@ -111,6 +143,39 @@ public final class RunJournal implements EventListener, AutoCloseable {
         } catch (IOException | RuntimeException e) {
             failure = e;
         }
+    }
+
+    /** Writes one event; true when it is a run event (run.json is rewritten). */
+    private boolean write(Event e, Set<TaskId> touched) throws IOException {
+        writeLine(e);
+        written = Math.max(written, e.seq());
+        TaskId task = e.task();
+        if (task == null) {
+            return true;
+        }
+        if (!e.kind().isResult()) {
+            touched.add(task);
+        }
+        return false;
+    }
+
+    /** A continuing journal writes the store's events after the last written and before {@code seq}. */
+    private boolean fillGap(long seq, Set<TaskId> touched) throws IOException {
+        EventReader reader = gaps;
+        boolean runChanged = false;
+        while (reader != null && written < seq - 1) {
+            List<Event> page = reader.after(written, 1024);
+            if (page.isEmpty()) {
+                break;
+            }
+            for (Event e : page) {
+                if (e.seq() >= seq) {
+                    return runChanged;
+                }
+                runChanged |= write(e, touched);
+            }
+        }
+        return runChanged;
     }
 
     /**
