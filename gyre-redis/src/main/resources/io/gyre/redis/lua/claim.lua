@@ -13,7 +13,7 @@ local evData = ns('2') .. ns('attempt')
 local evTail = ns('worker') .. ns(worker)
 local runs, claimed = {}, {} -- runs in the order first claimed; claimed[run] = {recs, els, events}
 local taken = {} -- 'run|task' of the tasks this claim started: a second item for one of them is stale
-local found = 0
+local found, order = 0, {} -- order[k] = {run, index in claimed[run]}: the items in queue order
 local emptied = {}
 for qi = 1, nq do
   local qk = queueKey(ARGV[7 + qi])
@@ -21,35 +21,34 @@ for qi = 1, nq do
     local want = max - found
     local els = redis.call('LPOP', qk, want)
     if not els then emptied[qi] = true; break end
-    local round, order = {}, {}
+    -- one HMGET per run for this round's items, then each item checked in queue order
+    local byRun, rruns, items = {}, {}, {}
     for _, el in ipairs(els) do
-      local r, t, a = parseItem(el)
+      local r, t, att = parseItem(el)
       if r then
-        local g = round[r]
-        if not g then g = {ids = {}, els = {}, as = {}}; round[r] = g; order[#order + 1] = r end
-        local k = #g.ids + 1
-        g.ids[k], g.els[k], g.as[k] = t, el, a
+        local ids = byRun[r]
+        if not ids then ids = {}; byRun[r] = ids; rruns[#rruns + 1] = r end
+        ids[#ids + 1] = t
+        items[#items + 1] = {el, r, t, att, #ids}
       end
     end
-    for _, r in ipairs(order) do
-      local g = round[r]
-      local recs = hmgetAll(recsKey(r), g.ids)
-      for k, t in ipairs(g.ids) do
-        local rec, key = recs[k], r .. '|' .. t
-        if rec and not taken[key] then
-          local s, v, a, flen, p = string.match(rec, '^([%u_]+)|(%d+)|(%d+)|[^|]*|[^|]*|[^|]*|(%d+):()')
-          local att = g.as[k]
-          if s == 'READY' and a + 1 == tonumber(att) then
-            taken[key] = true
-            local c = claimed[r]
-            if not c then c = {recs = {}, els = {}, events = {}}; claimed[r] = c; runs[#runs + 1] = r end
-            local n = #c.els + 1
-            c.recs[2 * n - 1] = t
-            c.recs[2 * n] = 'RUNNING|' .. (v + 1) .. '|' .. att .. '||' .. now .. '||0:' .. string.sub(rec, p + flen)
-            c.els[n] = g.els[k]
-            c.events[n] = evHead .. ns(t) .. evData .. ns(att) .. evTail
-            found = found + 1
-          end
+    for _, r in ipairs(rruns) do byRun[r] = hmgetAll(recsKey(r), byRun[r]) end
+    for _, it in ipairs(items) do
+      local el, r, t, att = it[1], it[2], it[3], it[4]
+      local rec, key = byRun[r][it[5]], r .. '|' .. t
+      if rec and not taken[key] then
+        local s, v, a, flen, p = string.match(rec, '^([%u_]+)|(%d+)|(%d+)|[^|]*|[^|]*|[^|]*|(%d+):()')
+        if s == 'READY' and a + 1 == tonumber(att) then
+          taken[key] = true
+          local c = claimed[r]
+          if not c then c = {recs = {}, els = {}, events = {}}; claimed[r] = c; runs[#runs + 1] = r end
+          local n = #c.els + 1
+          c.recs[2 * n - 1] = t
+          c.recs[2 * n] = 'RUNNING|' .. (v + 1) .. '|' .. att .. '||' .. now .. '||0:' .. string.sub(rec, p + flen)
+          c.els[n] = el
+          c.events[n] = evHead .. ns(t) .. evData .. ns(att) .. evTail
+          found = found + 1
+          order[found] = {r, n}
         end
       end
     end
@@ -66,21 +65,21 @@ for qi = 1, nq do
   end
 end
 if found == 0 then return {'EMPTY'} end
-local out, leases, scored = {'OK'}, {}, {}
-local tok = 0
+local before = {} -- per run, its event count before this claim's events
 for _, r in ipairs(runs) do
   local c = claimed[r]
   chunked('HSET', recsKey(r), c.recs, 1, #c.recs, 2000)
   local seq = chunked('RPUSH', eventsKey(r), c.events, 1, #c.events, 1000)
-  local first = seq - #c.events
-  for k, el in ipairs(c.els) do
-    tok = tok + 1
-    local token = ARGV[7 + nq + tok]
-    leases[2 * tok - 1], leases[2 * tok] = token, head .. el
-    scored[2 * tok - 1], scored[2 * tok] = score, token
-    out[2 * tok], out[2 * tok + 1] = el, tostring(first + k)
-  end
+  before[r] = seq - #c.events
   redis.call('PUBLISH', feedChannel(r), seq)
+end
+local out, leases, scored = {'OK'}, {}, {}
+for k, o in ipairs(order) do
+  local r, n = o[1], o[2]
+  local el, token = claimed[r].els[n], ARGV[7 + nq + k]
+  leases[2 * k - 1], leases[2 * k] = token, head .. el
+  scored[2 * k - 1], scored[2 * k] = score, token
+  out[2 * k], out[2 * k + 1] = el, tostring(before[r] + n)
 end
 chunked('HSET', LEASE, leases, 1, #leases, 2000)
 chunked('ZADD', LEASES, scored, 1, #scored, 2000)
