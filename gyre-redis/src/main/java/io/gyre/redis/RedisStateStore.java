@@ -512,19 +512,18 @@ final class RedisStateStore implements RedisStore, FencedWrites {
         Instant now = clock.instant();
         Instant expires = now.plus(ttl);
         String[] tokens = new String[max];
-        Object[] args = new Object[6 + queues.size() + max];
+        Object[] args = new Object[5 + queues.size() + max];
         args[0] = worker.value();
         args[1] = Codec.time(now);
         args[2] = leaseHead(expires) + worker.value() + "|";
-        args[3] = Codec.time(expires);
-        args[4] = Integer.toString(max);
-        args[5] = Integer.toString(queues.size());
+        args[3] = Integer.toString(max);
+        args[4] = Integer.toString(queues.size());
         for (int i = 0; i < queues.size(); i++) {
-            args[6 + i] = queues.get(i).value();
+            args[5 + i] = queues.get(i).value();
         }
         for (int k = 0; k < max; k++) {
             tokens[k] = newToken();
-            args[6 + queues.size() + k] = tokens[k];
+            args[5 + queues.size() + k] = tokens[k];
         }
         List<Object> r = run(CLAIM, args);
         if (status(r).equals("EMPTY")) {
@@ -562,8 +561,7 @@ final class RedisStateStore implements RedisStore, FencedWrites {
                 head(claimed),
                 Long.toString(now.getEpochSecond()),
                 Integer.toString(now.getNano()),
-                leaseHead(expires),
-                Codec.time(expires));
+                leaseHead(expires));
         stale(r, lease);
         return new Lease(Codec.item(bytes(r, 1)), WorkerId.of(str(r, 2)), lease.token(), expires);
     }
@@ -637,7 +635,6 @@ final class RedisStateStore implements RedisStore, FencedWrites {
                 Long.toString(now.getEpochSecond()),
                 Integer.toString(now.getNano()),
                 Codec.time(now),
-                Long.toString(now.getEpochSecond() + 1),
                 Completion.LEASE_EXPIRED);
         List<Lease> reaped = new ArrayList<>(r.size() / 4);
         for (int i = 0; i + 3 < r.size(); i += 4) {
@@ -905,7 +902,7 @@ final class RedisStateStore implements RedisStore, FencedWrites {
 
     @Override
     public long leaseCount() {
-        return call(() -> redis.zcard(prefix + "leases"));
+        return call(() -> redis.hlen(prefix + "lease"));
     }
 
     @Override

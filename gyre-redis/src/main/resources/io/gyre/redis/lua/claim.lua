@@ -1,13 +1,13 @@
--- ARGV: prefix, worker, now, lease head ('expS|expN|expiry text|worker|'), expiry score, max, nqueues, queues...,
--- then max lease tokens.
+-- ARGV: prefix, worker, now, lease head ('expS|expN|expiry text|worker|'), max, nqueues, queues..., then max
+-- lease tokens.
 -- Pops up to max items whose task is READY at the item's attempt, from the queues in order (dropping stale
 -- items), starts each task, creates its lease and appends task_started. Leaves every listed queue's signal set
 -- exactly when the queue is not empty, so another waiter wakes for what is left.
 -- Cost: per round one LPOP of exactly the items still wanted and one HMGET per run; then per run one HSET of the
--- records, one RPUSH of the events and one PUBLISH, and one HSET and one ZADD for all the leases. A round that
+-- records, one RPUSH of the events and one PUBLISH, and one HSET for all the leases. A round that
 -- dropped stale items pops again, so a claim returns max items when the queues hold that many claimable ones.
-local worker, now, head, score = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
-local max, nq = tonumber(ARGV[6]), tonumber(ARGV[7])
+local worker, now, head = ARGV[2], ARGV[3], ARGV[4]
+local max, nq = tonumber(ARGV[5]), tonumber(ARGV[6])
 local evHead = ns(now) .. ns('task_started')
 local evData = ns('2') .. ns('attempt')
 local evTail = ns('worker') .. ns(worker)
@@ -16,7 +16,7 @@ local taken = {} -- 'run|task' of the tasks this claim started: a second item fo
 local found, order = 0, {} -- order[k] = {run, index in claimed[run]}: the items in queue order
 local emptied = {}
 for qi = 1, nq do
-  local qk = queueKey(ARGV[7 + qi])
+  local qk = queueKey(ARGV[6 + qi])
   while found < max do
     local want = max - found
     local els = redis.call('LPOP', qk, want)
@@ -57,7 +57,7 @@ for qi = 1, nq do
   if found >= max then break end
 end
 for qi = 1, nq do
-  local q = ARGV[7 + qi]
+  local q = ARGV[6 + qi]
   if not emptied[qi] and redis.call('LLEN', queueKey(q)) > 0 then
     signal(queueSignal(q))
   else
@@ -73,14 +73,12 @@ for _, r in ipairs(runs) do
   before[r] = seq - #c.events
   redis.call('PUBLISH', feedChannel(r), seq)
 end
-local out, leases, scored = {'OK'}, {}, {}
+local out, leases = {'OK'}, {}
 for k, o in ipairs(order) do
   local r, n = o[1], o[2]
-  local el, token = claimed[r].els[n], ARGV[7 + nq + k]
+  local el, token = claimed[r].els[n], ARGV[6 + nq + k]
   leases[2 * k - 1], leases[2 * k] = token, head .. el
-  scored[2 * k - 1], scored[2 * k] = score, token
   out[2 * k], out[2 * k + 1] = el, tostring(before[r] + n)
 end
 chunked('HSET', LEASE, leases, 1, #leases, 2000)
-chunked('ZADD', LEASES, scored, 1, #scored, 2000)
 return out

@@ -1,7 +1,7 @@
 -- ARGV: prefix, nowS, nowN, now (time text), n, then per completion 4 fields: token, run, head ('run|task|attempt|'),
 -- outcome. Each completion is checked and committed on its own, as if alone (a token given twice is RELEASED the
 -- second time); answers per completion a status (OK, RELEASED, OTHER, EXPIRED) and the lease's expiry ('' unless
--- EXPIRED). One HMGET reads every lease, one HDEL and one ZREM release the committed ones.
+-- EXPIRED). One HMGET reads every lease, one HDEL releases the committed ones.
 local n = tonumber(ARGV[5])
 local at = ns(ARGV[4])
 local toks = {}
@@ -32,10 +32,7 @@ for k = 0, n - 1 do
   end
   out[2 * k + 2], out[2 * k + 3] = status, expiry
 end
-if #gone > 0 then
-  chunked('HDEL', LEASE, gone, 1, #gone, 1000)
-  chunked('ZREM', LEASES, gone, 1, #gone, 1000)
-end
+if #gone > 0 then chunked('HDEL', LEASE, gone, 1, #gone, 1000) end
 for _, r in ipairs(runs) do
   chunked('RPUSH', inboxKey(r), inboxes[r], 1, #inboxes[r], 1000)
   signal(inboxSignal(r))

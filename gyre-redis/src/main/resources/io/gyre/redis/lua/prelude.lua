@@ -10,9 +10,9 @@ local function tasksKey(r) return P .. 'tasks:' .. r end
 local function recsKey(r) return P .. 'tr:' .. r end
 local function queueKey(q) return P .. 'queue:' .. q end
 local function queueSignal(q) return P .. 'queue-signal:' .. q end
--- Leases: token -> expirySeconds|expiryNanos|expiry text|worker|item, and the tokens scored by expiry.
+-- Leases: token -> expirySeconds|expiryNanos|expiry text|worker|item. There is no expiry index: the reaper reads
+-- them all (they are as many as the tasks running), which costs less than indexing every claim.
 local LEASE = P .. 'lease'
-local LEASES = P .. 'leases'
 local LAYOUT = P .. 'layout'
 local function inboxKey(r) return P .. 'inbox:' .. r end
 local function inboxSignal(r) return P .. 'inbox-signal:' .. r end
