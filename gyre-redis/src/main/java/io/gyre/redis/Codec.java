@@ -10,6 +10,8 @@ import io.gyre.api.QueueName;
 import io.gyre.api.RunId;
 import io.gyre.api.TaskId;
 import io.gyre.api.TaskOutcome;
+import io.gyre.api.TaskRecord;
+import io.gyre.api.TaskState;
 import io.gyre.api.WorkItem;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -28,11 +30,22 @@ import org.jspecify.annotations.Nullable;
  * string (ids and instants are never empty).
  *
  * <p>A work item starts with a plain header {@code run|task|attempt|} (names cannot contain {@code |}) so that
- * the claim script can check the item's task with one {@code string.match}; the rest are netstrings.
+ * the claim script can check the item's task with one {@code string.match}; the rest are netstrings. A task
+ * record is packed the same way: {@code state|version|attempts|exit|started|ended|} then the failure as a
+ * netstring and the outputs map, so a script reads and rewrites the hot fields with one {@code string.match}.
+ *
+ * <p>Instants are written as {@code <epoch seconds>.<nanos, 9 digits>}: exact, cheap to write and parse on both
+ * sides (no ISO-8601 formatting on the hot path), and the same text is a lease's sorted-set score.
  */
 final class Codec {
     /** The largest value the store writes; bulk data belongs in the object store. */
     static final int MAX_VALUE_BYTES = 64 * 1024;
+
+    /**
+     * The key layout this code reads and writes ({@code docs/redis.md}), kept in {@code <prefix>layout}: 2 since
+     * ADR 0015 (packed task records in one hash per run, leases in one hash, compact times).
+     */
+    static final String LAYOUT = "2";
 
     private Codec() {}
 
@@ -143,7 +156,129 @@ final class Codec {
     }
 
     static @Nullable Instant instant(@Nullable String s) {
-        return s == null ? null : Instant.parse(s);
+        return s == null ? null : time(s);
+    }
+
+    /** An instant as the store writes it: epoch seconds, a dot, and the nanos in 9 digits. */
+    static String time(Instant t) {
+        String nanos = Integer.toString(t.getNano());
+        return t.getEpochSecond() + "." + "000000000".substring(nanos.length()) + nanos;
+    }
+
+    static Instant time(String s) {
+        byte[] b = utf8(s);
+        return time(b, 0, b.length);
+    }
+
+    /** Parses {@link #time(Instant)}'s text from {@code b[from..to)}. */
+    static Instant time(byte[] b, int from, int to) {
+        int dot = from;
+        while (dot < to && b[dot] != '.') {
+            dot++;
+        }
+        if (dot == to || to - dot != 10) {
+            throw new GyreException("a time in Redis is not in Gyre's encoding ('"
+                    + new String(b, from, to - from, StandardCharsets.UTF_8)
+                    + "'); is this store in another Gyre key layout?");
+        }
+        return Instant.ofEpochSecond(number(b, from, dot), number(b, dot + 1, to));
+    }
+
+    /** A decimal integer (optionally negative) in {@code b[from..to)}, without making a string of it. */
+    static long number(byte[] b, int from, int to) {
+        if (from >= to) {
+            throw new Reader(b, from).corrupt();
+        }
+        boolean negative = b[from] == '-';
+        long n = 0;
+        for (int i = negative ? from + 1 : from; i < to; i++) {
+            int d = b[i] - '0';
+            if (d < 0 || d > 9) {
+                throw new Reader(b, i).corrupt();
+            }
+            n = n * 10 + d;
+        }
+        return negative ? -n : n;
+    }
+
+    // ---------------------------------------------------------------- task records
+
+    /** The packed record of a task: {@code state|version|} and then {@link #taskRest(TaskRecord)}. */
+    static byte[] task(TaskRecord t) {
+        Writer w = new Writer()
+                .plain(t.state().name())
+                .plain("|")
+                .plain(Long.toString(t.version()))
+                .plain("|");
+        taskRest(w, t);
+        return limited(w.bytes(), "the outputs of task " + t.run() + "/" + t.id());
+    }
+
+    /** A task record after its version: {@code attempts|exit|started|ended|<failure><outputs>}. */
+    static byte[] taskRest(TaskRecord t) {
+        Writer w = new Writer();
+        taskRest(w, t);
+        return limited(w.bytes(), "the outputs of task " + t.run() + "/" + t.id());
+    }
+
+    private static void taskRest(Writer w, TaskRecord t) {
+        w.plain(Integer.toString(t.attempts()))
+                .plain("|")
+                .plain(t.exitCode() == null ? "" : t.exitCode().toString())
+                .plain("|")
+                .plain(t.startedAt() == null ? "" : time(t.startedAt()))
+                .plain("|");
+        ended(w, t.endedAt(), t.failure(), t.outputs());
+    }
+
+    /** What ending an attempt writes after its started time: {@code ended|<failure><outputs>}. */
+    static byte[] ended(@Nullable Instant at, @Nullable Failure failure, Map<String, String> outputs, String what) {
+        Writer w = new Writer();
+        ended(w, at, failure, outputs);
+        return limited(w.bytes(), what);
+    }
+
+    private static void ended(Writer w, @Nullable Instant at, @Nullable Failure failure, Map<String, String> outputs) {
+        w.plain(at == null ? "" : time(at)).plain("|");
+        if (failure == null) {
+            w.str("");
+        } else {
+            w.raw(failure(failure));
+        }
+        w.map(outputs);
+    }
+
+    /** Unpacks a task record written by {@link #task(TaskRecord)} or a script. */
+    static TaskRecord task(RunId run, TaskId id, byte[] b) {
+        int[] bars = new int[6];
+        int n = 0;
+        for (int i = 0; i < b.length && n < 6; i++) {
+            if (b[i] == '|') {
+                bars[n++] = i;
+            }
+        }
+        if (n < 6) {
+            throw new Reader(b, b.length).corrupt();
+        }
+        TaskState state = TaskState.valueOf(new String(b, 0, bars[0], StandardCharsets.US_ASCII));
+        long version = number(b, bars[0] + 1, bars[1]);
+        int attempts = (int) number(b, bars[1] + 1, bars[2]);
+        Integer exit = bars[3] == bars[2] + 1 ? null : (int) number(b, bars[2] + 1, bars[3]);
+        Instant started = bars[4] == bars[3] + 1 ? null : time(b, bars[3] + 1, bars[4]);
+        Instant ended = bars[5] == bars[4] + 1 ? null : time(b, bars[4] + 1, bars[5]);
+        Reader r = new Reader(b, bars[5] + 1);
+        byte[] failure = r.raw();
+        return new TaskRecord(
+                run,
+                id,
+                state,
+                version,
+                attempts,
+                exit,
+                started,
+                ended,
+                failure.length == 0 ? null : failure(new Reader(failure)),
+                r.map());
     }
 
     /** Refuses a value over {@link #MAX_VALUE_BYTES}, naming it and what to do. */
@@ -267,7 +402,7 @@ final class Codec {
         Reader r = new Reader(b);
         WorkItem item = item(r.raw());
         TaskOutcome outcome = outcome(new Reader(r.raw()));
-        return new Completion(item, outcome, Instant.parse(r.str()));
+        return new Completion(item, outcome, time(r.str()));
     }
 
     // ---------------------------------------------------------------- events
@@ -276,7 +411,7 @@ final class Codec {
     static byte[] event(Event e) {
         return limited(
                 new Writer()
-                        .str(e.time().toString())
+                        .str(time(e.time()))
                         .str(e.kind().wireName())
                         .opt(e.task())
                         .map(e.data())
@@ -286,7 +421,7 @@ final class Codec {
 
     static Event event(RunId run, long seq, byte[] b) {
         Reader r = new Reader(b);
-        Instant time = Instant.parse(r.str());
+        Instant time = time(r.str());
         EventKind kind = EventKind.fromWireName(r.str());
         String task = r.opt();
         return new Event(run, seq, time, kind, task == null ? null : TaskId.of(task), r.map());

@@ -24,8 +24,10 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * changes are written.
  */
 final class LuaScript {
-    private static final String HEADER =
-            edges("TASK_EDGES", TaskState.MACHINE) + edges("RUN_EDGES", RunState.MACHINE) + resource("prelude");
+    private static final String HEADER = edges("TASK_EDGES", TaskState.MACHINE)
+            + edges("RUN_EDGES", RunState.MACHINE)
+            + "local LAYOUT_VERSION = '" + Codec.LAYOUT + "'\n"
+            + resource("prelude");
 
     private final String name;
     private final String source;

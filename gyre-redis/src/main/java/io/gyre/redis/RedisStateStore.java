@@ -49,6 +49,9 @@ import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.params.SetParams;
+import redis.clients.jedis.resps.ScanResult;
 
 /**
  * The state store kept in one Redis server, shared by any number of processes.
@@ -81,7 +84,6 @@ final class RedisStateStore implements RedisStore, FencedWrites {
     private static final LuaScript ENQUEUE = LuaScript.named("enqueue");
     private static final LuaScript CLAIM = LuaScript.named("claim");
     private static final LuaScript HEARTBEAT = LuaScript.named("heartbeat");
-    private static final LuaScript COMPLETE = LuaScript.named("complete");
     private static final LuaScript COMPLETE_ALL = LuaScript.named("complete_all");
     private static final LuaScript MOVE_TASKS = LuaScript.named("move_tasks");
     private static final LuaScript REAP = LuaScript.named("reap");
@@ -107,7 +109,6 @@ final class RedisStateStore implements RedisStore, FencedWrites {
             ENQUEUE,
             CLAIM,
             HEARTBEAT,
-            COMPLETE,
             COMPLETE_ALL,
             MOVE_TASKS,
             REAP,
@@ -157,11 +158,54 @@ final class RedisStateStore implements RedisStore, FencedWrites {
             for (LuaScript s : ALL) {
                 s.load(redis);
             }
+            checkLayout(redis, endpoint, prefix);
+        } catch (GyreException e) {
+            redis.close();
+            throw e;
         } catch (RuntimeException e) {
             redis.close();
             throw Failures.translate(e, endpoint);
         }
         return new RedisStateStore(endpoint, prefix, clock, redis);
+    }
+
+    /**
+     * Refuses a prefix that holds data in another key layout than {@link Codec#LAYOUT}, and marks an unmarked
+     * one as this layout. Layout 1 (Gyre before ADR 0015) wrote no mark: its data is recognized by the keys every
+     * layout-1 store has (the active set, the lease index, the membership keys, or a run hash), looked for only
+     * while the mark is missing, so once per store.
+     */
+    private static void checkLayout(RedisClient redis, RedisEndpoint endpoint, String prefix) {
+        String key = prefix + "layout";
+        String found = redis.get(key);
+        if (found == null && holdsUnmarkedData(redis, prefix)) {
+            found = "1";
+        }
+        if (found == null) {
+            redis.set(key, Codec.LAYOUT, SetParams.setParams().nx());
+        } else if (!found.equals(Codec.LAYOUT)) {
+            String who = found.compareTo(Codec.LAYOUT) < 0 ? "an older Gyre" : "another Gyre";
+            throw new GyreException("the Redis store at " + endpoint.display() + " prefix " + prefix
+                    + " holds data in Gyre's key layout " + found + " (" + who + "); this Gyre uses layout "
+                    + Codec.LAYOUT + ": use a new --data-dir or another prefix, or delete the keys under " + prefix
+                    + " (that data is then lost), or finish its runs with the Gyre that wrote them");
+        }
+    }
+
+    private static boolean holdsUnmarkedData(RedisClient redis, String prefix) {
+        if (redis.exists(prefix + "active", prefix + "leases", prefix + "epochs", prefix + "members") > 0) {
+            return true;
+        }
+        ScanParams runs = new ScanParams().match(prefix + "run:*").count(10_000);
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            ScanResult<String> page = redis.scan(cursor, runs);
+            if (!page.getResult().isEmpty()) {
+                return true;
+            }
+            cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        return false;
     }
 
     @Override
@@ -174,7 +218,7 @@ final class RedisStateStore implements RedisStore, FencedWrites {
     @Override
     public void createRun(RunRecord run, Collection<TaskRecord> tasks) {
         Set<TaskId> seen = new HashSet<>();
-        List<Object> args = new ArrayList<>(6 + 9 * tasks.size());
+        List<Object> args = new ArrayList<>(5 + 2 * tasks.size());
         args.add(run.id().value());
         args.add(run.state().name());
         args.add(Long.toString(run.version()));
@@ -189,9 +233,7 @@ final class RedisStateStore implements RedisStore, FencedWrites {
                 throw new GyreException("task " + t.id() + " appears twice in run " + run.id());
             }
             args.add(t.id().value());
-            args.add(t.state().name());
-            args.add(Long.toString(t.version()));
-            addTaskFields(args, t);
+            args.add(Codec.task(t));
         }
         List<Object> r = run(CREATE_RUN, args.toArray());
         if (status(r).equals("EXISTS")) {
@@ -203,7 +245,7 @@ final class RedisStateStore implements RedisStore, FencedWrites {
     @Override
     public List<TaskRecord> addTasks(RunId run, Collection<TaskRecord> tasks) {
         Set<TaskId> seen = new HashSet<>();
-        List<Object> args = new ArrayList<>(2 + 9 * tasks.size());
+        List<Object> args = new ArrayList<>(2 + 2 * tasks.size());
         args.add(run.value());
         args.add(Integer.toString(tasks.size()));
         List<TaskId> ids = new ArrayList<>(tasks.size());
@@ -217,9 +259,7 @@ final class RedisStateStore implements RedisStore, FencedWrites {
             }
             ids.add(t.id());
             args.add(t.id().value());
-            args.add(t.state().name());
-            args.add(Long.toString(t.version()));
-            addTaskFields(args, t);
+            args.add(Codec.task(t));
         }
         List<Object> r = run(ADD_TASKS, args.toArray());
         if (status(r).equals("NORUN")) {
@@ -228,7 +268,7 @@ final class RedisStateStore implements RedisStore, FencedWrites {
         expect(r, "OK");
         List<TaskRecord> out = new ArrayList<>(ids.size());
         for (int k = 0; k < ids.size(); k++) {
-            out.add(taskRecord(run, ids.get(k), r, 1 + 8 * k));
+            out.add(Codec.task(run, ids.get(k), bytes(r, 1 + k)));
         }
         return out;
     }
@@ -242,7 +282,7 @@ final class RedisStateStore implements RedisStore, FencedWrites {
         expect(r, "OK");
         Codec.Reader d = new Codec.Reader(bytes(r, 3));
         String flow = d.str();
-        Instant created = Instant.parse(d.str());
+        Instant created = Codec.time(d.str());
         Instant ended = Codec.instant(d.opt());
         return new RunRecord(id, flow, RunState.valueOf(str(r, 1)), Long.parseLong(str(r, 2)), created, ended, d.map());
     }
@@ -283,7 +323,7 @@ final class RedisStateStore implements RedisStore, FencedWrites {
         List<Object> r = run(GET_TASK, run.value(), task.value());
         notFound(r, run, task);
         expect(r, "OK");
-        return taskRecord(run, task, r, 1);
+        return Codec.task(run, task, bytes(r, 1));
     }
 
     @Override
@@ -293,14 +333,14 @@ final class RedisStateStore implements RedisStore, FencedWrites {
 
     @Override
     public TaskRecord updateTask(TaskRecord next, @Nullable RunFence fence) {
-        List<Object> args = new ArrayList<>(11);
-        args.add(next.run().value());
-        args.add(next.id().value());
-        args.add(Long.toString(next.version()));
-        args.add(next.state().name());
-        addTaskFields(args, next);
-        args.add(token(fence, next.run()));
-        List<Object> r = run(UPDATE_TASK, args.toArray());
+        List<Object> r = run(
+                UPDATE_TASK,
+                next.run().value(),
+                next.id().value(),
+                Long.toString(next.version()),
+                next.state().name(),
+                Codec.taskRest(next),
+                token(fence, next.run()));
         notFound(r, next.run(), next.id());
         fenced(r, fence);
         switch (status(r)) {
@@ -329,7 +369,7 @@ final class RedisStateStore implements RedisStore, FencedWrites {
         if (moves.isEmpty() && events.isEmpty()) {
             return List.of();
         }
-        List<Object> args = new ArrayList<>(4 + 11 * moves.size() + events.size());
+        List<Object> args = new ArrayList<>(4 + 9 * moves.size() + events.size());
         args.add(run.value());
         args.add(token(fence, run));
         args.add(Integer.toString(moves.size()));
@@ -346,13 +386,9 @@ final class RedisStateStore implements RedisStore, FencedWrites {
             if (m.endsAttempt()) {
                 args.add("1");
                 args.add(m.exitCode() == null ? "" : m.exitCode().toString());
-                args.add(m.endedAt() == null ? "" : m.endedAt().toString());
-                args.add(m.failure() == null ? "" : Codec.failure(m.failure()));
-                args.add(Codec.limited(
-                        new Codec.Writer().map(m.outputs()).bytes(), "the outputs of task " + run + "/" + m.task()));
+                args.add(Codec.ended(
+                        m.endedAt(), m.failure(), m.outputs(), "the outputs of task " + run + "/" + m.task()));
             } else {
-                args.add("");
-                args.add("");
                 args.add("");
                 args.add("");
                 args.add("");
@@ -476,21 +512,18 @@ final class RedisStateStore implements RedisStore, FencedWrites {
         Instant now = clock.instant();
         Instant expires = now.plus(ttl);
         String[] tokens = new String[max];
-        Object[] args = new Object[8 + queues.size() + max];
+        Object[] args = new Object[5 + queues.size() + max];
         args[0] = worker.value();
-        args[1] = now.toString();
-        args[2] = Long.toString(expires.getEpochSecond());
-        args[3] = Integer.toString(expires.getNano());
-        args[4] = expires.toString();
-        args[5] = score(expires);
-        args[6] = Integer.toString(max);
-        args[7] = Integer.toString(queues.size());
+        args[1] = Codec.time(now);
+        args[2] = leaseHead(expires) + worker.value() + "|";
+        args[3] = Integer.toString(max);
+        args[4] = Integer.toString(queues.size());
         for (int i = 0; i < queues.size(); i++) {
-            args[8 + i] = queues.get(i).value();
+            args[5 + i] = queues.get(i).value();
         }
         for (int k = 0; k < max; k++) {
             tokens[k] = newToken();
-            args[8 + queues.size() + k] = tokens[k];
+            args[5 + queues.size() + k] = tokens[k];
         }
         List<Object> r = run(CLAIM, args);
         if (status(r).equals("EMPTY")) {
@@ -525,35 +558,18 @@ final class RedisStateStore implements RedisStore, FencedWrites {
         List<Object> r = run(
                 HEARTBEAT,
                 lease.token(),
-                claimed.run().value(),
-                claimed.task().value(),
-                Integer.toString(claimed.attempt()),
+                head(claimed),
                 Long.toString(now.getEpochSecond()),
                 Integer.toString(now.getNano()),
-                Long.toString(expires.getEpochSecond()),
-                Integer.toString(expires.getNano()),
-                expires.toString(),
-                score(expires));
+                leaseHead(expires));
         stale(r, lease);
         return new Lease(Codec.item(bytes(r, 1)), WorkerId.of(str(r, 2)), lease.token(), expires);
     }
 
     @Override
     public void complete(Lease lease, TaskOutcome outcome) {
-        byte[] encoded = Codec.outcome(outcome);
-        Instant now = clock.instant();
-        WorkItem claimed = lease.item();
-        List<Object> r = run(
-                COMPLETE,
-                lease.token(),
-                claimed.run().value(),
-                claimed.task().value(),
-                Integer.toString(claimed.attempt()),
-                Long.toString(now.getEpochSecond()),
-                Integer.toString(now.getNano()),
-                encoded,
-                now.toString());
-        stale(r, lease);
+        List<Object> r = commit(List.of(new LeaseOutcome(lease, outcome)));
+        stale(r.subList(1, 3), lease);
     }
 
     @Override
@@ -561,22 +577,7 @@ final class RedisStateStore implements RedisStore, FencedWrites {
         if (outcomes.isEmpty()) {
             return List.of();
         }
-        Instant now = clock.instant();
-        List<Object> args = new ArrayList<>(4 + 5 * outcomes.size());
-        args.add(Long.toString(now.getEpochSecond()));
-        args.add(Integer.toString(now.getNano()));
-        args.add(now.toString());
-        args.add(Integer.toString(outcomes.size()));
-        for (LeaseOutcome o : outcomes) {
-            WorkItem claimed = o.lease().item();
-            args.add(o.lease().token());
-            args.add(claimed.run().value());
-            args.add(claimed.task().value());
-            args.add(Integer.toString(claimed.attempt()));
-            args.add(Codec.outcome(o.outcome()));
-        }
-        List<Object> r = run(COMPLETE_ALL, args.toArray());
-        expect(r, "OK");
+        List<Object> r = commit(outcomes);
         List<Lease> refused = new ArrayList<>();
         for (int k = 0; k < outcomes.size(); k++) {
             if (!str(r, 1 + 2 * k).equals("OK")) {
@@ -584,6 +585,36 @@ final class RedisStateStore implements RedisStore, FencedWrites {
             }
         }
         return refused;
+    }
+
+    /** Runs complete_all: status OK, then per outcome its status and the lease's expiry if it expired. */
+    private List<Object> commit(List<LeaseOutcome> outcomes) {
+        Instant now = clock.instant();
+        List<Object> args = new ArrayList<>(4 + 4 * outcomes.size());
+        args.add(Long.toString(now.getEpochSecond()));
+        args.add(Integer.toString(now.getNano()));
+        args.add(Codec.time(now));
+        args.add(Integer.toString(outcomes.size()));
+        for (LeaseOutcome o : outcomes) {
+            WorkItem claimed = o.lease().item();
+            args.add(o.lease().token());
+            args.add(claimed.run().value());
+            args.add(head(claimed));
+            args.add(Codec.outcome(o.outcome()));
+        }
+        List<Object> r = run(COMPLETE_ALL, args.toArray());
+        expect(r, "OK");
+        return r;
+    }
+
+    /** How a work item's encoding starts: {@code run|task|attempt|}, what a lease's item is checked against. */
+    private static String head(WorkItem item) {
+        return item.run().value() + "|" + item.task().value() + "|" + item.attempt() + "|";
+    }
+
+    /** The start of a packed lease: {@code expirySeconds|expiryNanos|expiry text|} (the worker and item follow). */
+    private static String leaseHead(Instant expires) {
+        return expires.getEpochSecond() + "|" + expires.getNano() + "|" + expires + "|";
     }
 
     private static void stale(List<Object> r, Lease lease) {
@@ -603,8 +634,7 @@ final class RedisStateStore implements RedisStore, FencedWrites {
                 REAP,
                 Long.toString(now.getEpochSecond()),
                 Integer.toString(now.getNano()),
-                now.toString(),
-                Long.toString(now.getEpochSecond() + 1),
+                Codec.time(now),
                 Completion.LEASE_EXPIRED);
         List<Lease> reaped = new ArrayList<>(r.size() / 4);
         for (int i = 0; i + 3 < r.size(); i += 4) {
@@ -827,9 +857,9 @@ final class RedisStateStore implements RedisStore, FencedWrites {
             throw new NotFoundException("run " + run);
         }
         expect(r, "OK");
-        List<TaskRecord> out = new ArrayList<>((r.size() - 1) / 9);
-        for (int i = 1; i + 8 < r.size(); i += 9) {
-            out.add(taskRecord(run, TaskId.of(str(r, i)), r, i + 1));
+        List<TaskRecord> out = new ArrayList<>((r.size() - 1) / 2);
+        for (int i = 1; i + 1 < r.size(); i += 2) {
+            out.add(Codec.task(run, TaskId.of(str(r, i)), bytes(r, i + 1)));
         }
         return out;
     }
@@ -872,7 +902,7 @@ final class RedisStateStore implements RedisStore, FencedWrites {
 
     @Override
     public long leaseCount() {
-        return call(() -> redis.zcard(prefix + "leases"));
+        return call(() -> redis.hlen(prefix + "lease"));
     }
 
     @Override
@@ -951,50 +981,15 @@ final class RedisStateStore implements RedisStore, FencedWrites {
         return HexFormat.of().formatHex(b);
     }
 
-    /** The lease index score: seconds with the nanos as a fraction (exact comparisons happen in the scripts). */
-    private static String score(Instant t) {
-        return t.getEpochSecond() + "." + String.format("%09d", t.getNano());
-    }
-
     private static byte[] runData(RunRecord run) {
         return Codec.limited(
                 new Codec.Writer()
                         .str(run.flow())
-                        .str(run.createdAt().toString())
-                        .opt(run.endedAt())
+                        .str(Codec.time(run.createdAt()))
+                        .str(run.endedAt() == null ? "" : Codec.time(run.endedAt()))
                         .map(run.context())
                         .bytes(),
                 "run " + run.id() + " (its flow name and context)");
-    }
-
-    private static void addTaskFields(List<Object> args, TaskRecord t) {
-        args.add(Integer.toString(t.attempts()));
-        args.add(t.exitCode() == null ? "" : t.exitCode().toString());
-        args.add(t.startedAt() == null ? "" : t.startedAt().toString());
-        args.add(t.endedAt() == null ? "" : t.endedAt().toString());
-        Object failure = t.failure() == null ? "" : Codec.failure(t.failure());
-        args.add(failure);
-        args.add(Codec.limited(
-                new Codec.Writer().map(t.outputs()).bytes(), "the outputs of task " + t.run() + "/" + t.id()));
-    }
-
-    /** Decodes the 8 task fields s, v, a, x, st, et, f, o starting at {@code i}. */
-    private static TaskRecord taskRecord(RunId run, TaskId id, List<Object> r, int i) {
-        String exit = str(r, i + 3);
-        String started = str(r, i + 4);
-        String ended = str(r, i + 5);
-        byte[] failure = bytes(r, i + 6);
-        return new TaskRecord(
-                run,
-                id,
-                TaskState.valueOf(str(r, i)),
-                Long.parseLong(str(r, i + 1)),
-                Integer.parseInt(str(r, i + 2)),
-                exit.isEmpty() ? null : Integer.valueOf(exit),
-                started.isEmpty() ? null : Instant.parse(started),
-                ended.isEmpty() ? null : Instant.parse(ended),
-                failure.length == 0 ? null : Codec.failure(new Codec.Reader(failure)),
-                new Codec.Reader(bytes(r, i + 7)).map());
     }
 
     private static void notFound(List<Object> r, RunId run, TaskId task) {

@@ -158,6 +158,41 @@ class RedisSpecificIT {
     }
 
     @Test
+    void aStoreInAnotherKeyLayoutIsRefusedSayingWhatToDo() {
+        try (RedisServerFixture server = RedisServerFixture.ephemeral(dir);
+                redis.clients.jedis.Jedis raw = new redis.clients.jedis.Jedis("127.0.0.1", server.port())) {
+            // What Gyre's layout 1 left: a run hash, its task hashes and id list, no layout mark.
+            raw.hset("old:run:run-a", Map.of("s", "SUCCEEDED", "v", "3"));
+            raw.hset("old:task:run-a:t0", Map.of("s", "SUCCEEDED", "v", "2"));
+            raw.rpush("old:tasks:run-a", "t0");
+            raw.sadd("busy:active", "run-b"); // a layout-1 store with a run in progress
+            raw.set("newer:layout", "3");
+
+            for (String prefix : List.of("old:", "busy:")) {
+                assertThatThrownBy(() -> RedisStores.connect(server.uri(), prefix, clock))
+                        .isInstanceOf(GyreException.class)
+                        .hasMessageContaining("prefix " + prefix)
+                        .hasMessageContaining("key layout 1 (an older Gyre)")
+                        .hasMessageContaining("this Gyre uses layout 2")
+                        .hasMessageContaining("new --data-dir or another prefix");
+            }
+            assertThatThrownBy(() -> RedisStores.connect(server.uri(), "newer:", clock))
+                    .hasMessageContaining("key layout 3");
+            assertThat(raw.exists("old:layout"))
+                    .as("a refused store is left as it was")
+                    .isFalse();
+
+            try (RedisStore fresh = RedisStores.connect(server.uri(), "fresh:", clock)) {
+                createRun(fresh, RUN, 1);
+            }
+            assertThat(raw.get("fresh:layout")).isEqualTo("2");
+            try (RedisStore again = RedisStores.connect(server.uri(), "fresh:", clock)) {
+                assertThat(again.tasks(RUN)).hasSize(1);
+            }
+        }
+    }
+
+    @Test
     void closingWakesWaitersWithNothingAndRefusesFurtherWrites() throws Exception {
         try (RedisServerFixture server = RedisServerFixture.ephemeral(dir)) {
             RedisStore store = RedisStores.connect(server.uri(), clock);

@@ -2,6 +2,7 @@ package io.gyre.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.gyre.api.Action;
 import io.gyre.api.Completion;
@@ -798,6 +799,52 @@ public abstract class StateStoreContract {
         assertThat(queries.leaseCount()).isEqualTo(5);
         assertThat(queries.events(RUN, 0, 10)).extracting(Event::kind).containsOnly(EventKind.TASK_STARTED);
         assertThat(store.claimAll(WORKER, List.of(CPU, GPU), TTL, SHORT, 4)).isEmpty();
+    }
+
+    @Test
+    void claimAllTakesUpToMaxPastStaleItemsAndLeavesTheRestQueued() {
+        createRun(RUN, 6);
+        for (int i = 0; i < 6; i++) {
+            ready(RUN, t(i), CPU);
+        }
+        for (int i : new int[] {0, 1, 3}) {
+            store.updateTask(store.task(RUN, t(i)).withState(TaskState.CANCELLED));
+        }
+
+        List<Lease> first = store.claimAll(WORKER, List.of(CPU), TTL, Duration.ZERO, 2);
+
+        assertThat(first).extracting(l -> l.item().task()).containsExactly(t(2), t(4));
+        assertThat(queries.queueDepth(CPU)).isEqualTo(1);
+        assertThat(store.claimAll(WORKER, List.of(CPU), TTL, Duration.ZERO, 2))
+                .extracting(l -> l.item().task())
+                .containsExactly(t(5));
+        assertThat(queries.queueDepth(CPU)).isZero();
+    }
+
+    @Test
+    void claimAllKeepsQueueOrderAcrossRunsAndCountsEachRunsEvents() {
+        createRun(RUN, 2);
+        createRun(OTHER_RUN, 1);
+        ready(RUN, t(0), CPU);
+        ready(OTHER_RUN, t(0), CPU);
+        ready(RUN, t(1), CPU);
+        store.append(event(RUN, EventKind.RUN_STARTED));
+
+        List<Lease> leases = store.claimAll(WORKER, List.of(CPU), TTL, Duration.ZERO, 3);
+
+        assertThat(leases)
+                .extracting(l -> l.item().run() + "/" + l.item().task())
+                .containsExactly(RUN + "/" + t(0), OTHER_RUN + "/" + t(0), RUN + "/" + t(1));
+        assertThat(queries.events(RUN, 0, 10))
+                .extracting(Event::seq, Event::kind)
+                .containsExactly(
+                        tuple(1L, EventKind.RUN_STARTED),
+                        tuple(2L, EventKind.TASK_STARTED),
+                        tuple(3L, EventKind.TASK_STARTED));
+        assertThat(queries.events(OTHER_RUN, 0, 10))
+                .extracting(Event::seq, Event::task)
+                .containsExactly(tuple(1L, t(0)));
+        assertThat(store.task(OTHER_RUN, t(0)).state()).isEqualTo(TaskState.RUNNING);
     }
 
     @Test

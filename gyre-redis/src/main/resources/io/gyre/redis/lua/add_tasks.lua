@@ -1,18 +1,24 @@
--- ARGV: prefix, run, ntasks, then per task: id, s, v, a, x, st, et, f, o (as in create_run).
--- Adds the tasks the run does not have yet; returns OK, then per given task (in order) its 8 stored fields.
+-- ARGV: prefix, run, ntasks, then per task: id, packed record (as in create_run).
+-- Adds the tasks the run does not have yet; returns OK, then per given task (in order) its stored record.
 local run = ARGV[2]
 if redis.call('EXISTS', runKey(run)) == 0 then return {'NORUN'} end
-local out = {'OK'}
-local i = 4
-for _ = 1, tonumber(ARGV[3]) do
-  local key = taskKey(run, ARGV[i])
-  if redis.call('EXISTS', key) == 0 then
-    redis.call('HSET', key, 's', ARGV[i + 1], 'v', ARGV[i + 2])
-    setTaskFields(key, i + 3)
-    redis.call('RPUSH', tasksKey(run), ARGV[i])
+local n = tonumber(ARGV[3])
+local ids = {}
+for k = 0, n - 1 do ids[k + 1] = ARGV[4 + 2 * k] end
+local cur = hmgetAll(recsKey(run), ids)
+local out, set, added = {'OK'}, {}, {}
+for k = 1, n do
+  local rec = cur[k]
+  if not rec then
+    rec = ARGV[3 + 2 * k]
+    set[#set + 1] = ids[k]
+    set[#set + 1] = rec
+    added[#added + 1] = ids[k]
   end
-  local h = readTask(key)
-  for k = 1, 8 do out[#out + 1] = h[k] end
-  i = i + 9
+  out[#out + 1] = rec
+end
+if #added > 0 then
+  chunked('HSET', recsKey(run), set, 1, #set, 2000)
+  chunked('RPUSH', tasksKey(run), added, 1, #added, 1000)
 end
 return out

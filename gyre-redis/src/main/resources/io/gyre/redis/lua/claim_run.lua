@@ -1,6 +1,6 @@
 -- ARGV: prefix, run, claimant, nowS, nowN. Grants the claimant a new fencing token if it is live, the run is
 -- not final and the claimant is the run's rendezvous owner (greatest sha1hex(member .. '\n' .. run)) among the
--- live members; puts the previous owner's in-flight completions back at the head of the inbox.
+-- live members; makes the previous owner's in-flight completions (at the head of the inbox) takeable again.
 local run, me = ARGV[2], ARGV[3]
 local s = redis.call('HGET', runKey(run), 's')
 if not s then return {'NORUN'} end
@@ -15,8 +15,6 @@ end
 if not isLive or best ~= me then return {'NOTOWNER'} end
 local k = redis.call('HINCRBY', ownerKey(run), 'k', 1)
 redis.call('HSET', ownerKey(run), 'o', me)
-local inflight = redis.call('LRANGE', inflightKey(run), 0, -1)
-for i = #inflight, 1, -1 do redis.call('LPUSH', inboxKey(run), inflight[i]) end
-redis.call('DEL', inflightKey(run))
+redis.call('DEL', inflightKey(run)) -- the previous owner's in-flight completions are takeable again
 if redis.call('LLEN', inboxKey(run)) > 0 then signal(inboxSignal(run)) end
 return {'OK', tostring(k)}

@@ -1,14 +1,14 @@
--- ARGV: prefix, run, state, version, d, ntasks, then per task: id, s, v, a, x, st, et, f, o
+-- ARGV: prefix, run, state, version, d, ntasks, then per task: id, packed record
 local run = ARGV[2]
 if redis.call('EXISTS', runKey(run)) == 1 then return {'EXISTS'} end
+redis.call('SET', LAYOUT, LAYOUT_VERSION)
 redis.call('HSET', runKey(run), 's', ARGV[3], 'v', ARGV[4], 'd', ARGV[5])
-local i = 7
-for _ = 1, tonumber(ARGV[6]) do
-  local key = taskKey(run, ARGV[i])
-  redis.call('HSET', key, 's', ARGV[i + 1], 'v', ARGV[i + 2])
-  setTaskFields(key, i + 3)
-  redis.call('RPUSH', tasksKey(run), ARGV[i])
-  i = i + 9
+local n = tonumber(ARGV[6])
+if n > 0 then
+  chunked('HSET', recsKey(run), ARGV, 7, 6 + 2 * n, 2000)
+  local ids = {}
+  for k = 0, n - 1 do ids[k + 1] = ARGV[7 + 2 * k] end
+  chunked('RPUSH', tasksKey(run), ids, 1, n, 1000)
 end
 if not FINAL_RUN[ARGV[3]] then redis.call('SADD', ACTIVE, run) end
 return {'OK'}

@@ -1,12 +1,13 @@
--- ARGV: prefix, run. Returns OK, then per task (in creation order): id and its 8 fields.
+-- ARGV: prefix, run. Returns OK, then per task (in creation order): id and its packed record.
 local run = ARGV[2]
 if redis.call('EXISTS', runKey(run)) == 0 then return {'NORUN'} end
+local ids = redis.call('LRANGE', tasksKey(run), 0, -1)
+local recs = hmgetAll(recsKey(run), ids)
 local out = {'OK'}
-for _, id in ipairs(redis.call('LRANGE', tasksKey(run), 0, -1)) do
-  local h = readTask(taskKey(run, id))
-  if h then
+for k, id in ipairs(ids) do
+  if recs[k] then
     out[#out + 1] = id
-    for i = 1, 8 do out[#out + 1] = h[i] end
+    out[#out + 1] = recs[k]
   end
 end
 return out

@@ -5,11 +5,15 @@ local P = ARGV[1]
 local function ns(s) return #s .. ':' .. s end
 local function runKey(r) return P .. 'run:' .. r end
 local function tasksKey(r) return P .. 'tasks:' .. r end
-local function taskKey(r, t) return P .. 'task:' .. r .. ':' .. t end
+-- A run's task records: one hash, field = task id, value = the packed record (docs/redis.md):
+-- state|version|attempts|exit|started|ended|<failure netstring><outputs map>.
+local function recsKey(r) return P .. 'tr:' .. r end
 local function queueKey(q) return P .. 'queue:' .. q end
 local function queueSignal(q) return P .. 'queue-signal:' .. q end
-local function leaseKey(tok) return P .. 'lease:' .. tok end
-local LEASES = P .. 'leases'
+-- Leases: token -> expirySeconds|expiryNanos|expiry text|worker|item. There is no expiry index: the reaper reads
+-- them all (they are as many as the tasks running), which costs less than indexing every claim.
+local LEASE = P .. 'lease'
+local LAYOUT = P .. 'layout'
 local function inboxKey(r) return P .. 'inbox:' .. r end
 local function inboxSignal(r) return P .. 'inbox-signal:' .. r end
 local function eventsKey(r) return P .. 'events:' .. r end
@@ -23,20 +27,30 @@ local function isAfter(s1, n1, s2, n2)
   s1, n1, s2, n2 = tonumber(s1), tonumber(n1), tonumber(s2), tonumber(n2)
   return s1 > s2 or (s1 == s2 and n1 > n2)
 end
-local TASK_FIELDS = {'a', 'x', 'st', 'et', 'f', 'o'}
--- Writes the optional task fields from ARGV[i..i+5]; an empty value deletes the field.
-local function setTaskFields(key, i)
-  for k, f in ipairs(TASK_FIELDS) do
-    local v = ARGV[i + k - 1]
-    if v == '' then redis.call('HDEL', key, f) else redis.call('HSET', key, f, v) end
+-- Lua's unpack takes a few thousand values at most, so commands over many values go in chunks of `step`.
+-- Calls cmd(key, t[from..to]) chunk by chunk and returns the last reply (for RPUSH: the list's new length).
+local function chunked(cmd, key, t, from, to, step)
+  local reply
+  for c = from, to, step do reply = redis.call(cmd, key, unpack(t, c, math.min(c + step - 1, to))) end
+  return reply
+end
+-- HMGET of any number of fields; a missing field is false, as in redis.call's reply.
+local function hmgetAll(key, fields)
+  local n = #fields
+  if n == 0 then return {} end
+  if n <= 1000 then return redis.call('HMGET', key, unpack(fields)) end
+  local out = {}
+  for c = 1, n, 1000 do
+    local last = math.min(c + 999, n)
+    local part = redis.call('HMGET', key, unpack(fields, c, last))
+    for k = 1, last - c + 1 do out[c + k - 1] = part[k] end
   end
+  return out
 end
-local function readTask(key)
-  local h = redis.call('HMGET', key, 's', 'v', 'a', 'x', 'st', 'et', 'f', 'o')
-  if not h[1] then return nil end
-  for i = 1, 8 do if not h[i] then h[i] = '' end end
-  return h
-end
+-- A packed lease: expiry seconds, nanos, text, worker, and the position where the item starts.
+local function parseLease(l) return string.match(l, '^(%-?%d+)|(%d+)|([^|]*)|([^|]*)|()') end
+-- Whether the lease's item (from position p) starts with head, 'run|task|attempt|'.
+local function leaseIs(l, p, head) return string.sub(l, p, p + #head - 1) == head end
 -- Membership and fencing (ADR 0012).
 local ACTIVE = P .. 'active'
 local MEMBERS = P .. 'members'

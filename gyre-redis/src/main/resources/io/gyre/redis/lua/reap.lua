@@ -1,25 +1,32 @@
--- ARGV: prefix, nowS, nowN, nowISO, maxScore, failure type
--- Releases every lease whose expiry is before now (exactly, by seconds and nanos; the score only narrows the
--- search) and puts a lost-lease completion in its run's inbox. Returns token, item, worker, expiry per lease.
-local out = {}
-for _, tok in ipairs(redis.call('ZRANGEBYSCORE', LEASES, '-inf', ARGV[5])) do
-  local lk = leaseKey(tok)
-  local l = redis.call('HMGET', lk, 'i', 'w', 'es', 'en', 'x')
-  if not l[1] then
-    redis.call('ZREM', LEASES, tok)
-  elseif isAfter(ARGV[2], ARGV[3], l[3], l[4]) then
-    redis.call('DEL', lk)
-    redis.call('ZREM', LEASES, tok)
-    local r = parseItem(l[1])
-    local msg = 'worker ' .. l[2] .. ' neither heartbeat nor completed before ' .. l[5]
-      .. '; the attempt is presumed lost'
-    local outcome = ns('F') .. ns('-1') .. ns(ARGV[6]) .. ns(msg) .. ns('1')
-    redis.call('RPUSH', inboxKey(r), ns(l[1]) .. ns(outcome) .. ns(ARGV[4]))
-    signal(inboxSignal(r))
+-- ARGV: prefix, nowS, nowN, now (time text), failure type
+-- Releases every lease whose expiry is before now (exactly, by seconds and nanos) and puts a lost-lease completion
+-- in its run's inbox. Returns token, item, worker, expiry per lease. Reads every lease: they are as many as the
+-- tasks running, and a pass every second costs less than keeping an expiry index up to date on every claim.
+local all = redis.call('HGETALL', LEASE)
+local out, gone = {}, {}
+local inboxes, runs = {}, {}
+local at = ns(ARGV[4])
+for k = 1, #all, 2 do
+  local tok, l = all[k], all[k + 1]
+  local es, en, x, w, p = parseLease(l)
+  if isAfter(ARGV[2], ARGV[3], es, en) then
+    gone[#gone + 1] = tok
+    local item = string.sub(l, p)
+    local r = parseItem(item)
+    local msg = 'worker ' .. w .. ' neither heartbeat nor completed before ' .. x .. '; the attempt is presumed lost'
+    local outcome = ns('F') .. ns('-1') .. ns(ARGV[5]) .. ns(msg) .. ns('1')
+    local items = inboxes[r]
+    if not items then items = {}; inboxes[r] = items; runs[#runs + 1] = r end
+    items[#items + 1] = ns(item) .. ns(outcome) .. at
     out[#out + 1] = tok
-    out[#out + 1] = l[1]
-    out[#out + 1] = l[2]
-    out[#out + 1] = l[5]
+    out[#out + 1] = item
+    out[#out + 1] = w
+    out[#out + 1] = x
   end
+end
+if #gone > 0 then chunked('HDEL', LEASE, gone, 1, #gone, 1000) end
+for _, r in ipairs(runs) do
+  chunked('RPUSH', inboxKey(r), inboxes[r], 1, #inboxes[r], 1000)
+  signal(inboxSignal(r))
 end
 return out

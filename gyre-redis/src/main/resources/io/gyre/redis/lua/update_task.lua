@@ -1,12 +1,13 @@
--- ARGV: prefix, run, task, expected version, next state, a, x, st, et, f, o, fencing token ('' if none)
-local key = taskKey(ARGV[2], ARGV[3])
-local cur = redis.call('HMGET', key, 's', 'v')
-if not cur[1] then return missing(ARGV[2]) end
-local refused = fenced(ARGV[2], ARGV[12])
+-- ARGV: prefix, run, task, expected version, next state, the record after its version (attempts|exit|...),
+-- fencing token ('' if none)
+local key = recsKey(ARGV[2])
+local rec = redis.call('HGET', key, ARGV[3])
+if not rec then return missing(ARGV[2]) end
+local refused = fenced(ARGV[2], ARGV[7])
 if refused then return refused end
-if cur[2] ~= ARGV[4] then return {'CONFLICT', cur[2]} end
-if cur[1] ~= ARGV[5] and not TASK_EDGES[cur[1] .. '>' .. ARGV[5]] then return {'ILLEGAL', cur[1]} end
-local v = redis.call('HINCRBY', key, 'v', 1)
-redis.call('HSET', key, 's', ARGV[5])
-setTaskFields(key, 6)
-return {'OK', cur[1], tostring(v)}
+local s, v = string.match(rec, '^([%u_]+)|(%d+)|')
+if v ~= ARGV[4] then return {'CONFLICT', v} end
+if s ~= ARGV[5] and not TASK_EDGES[s .. '>' .. ARGV[5]] then return {'ILLEGAL', s} end
+local nv = tostring(v + 1)
+redis.call('HSET', key, ARGV[3], ARGV[5] .. '|' .. nv .. '|' .. ARGV[6])
+return {'OK', s, nv}
