@@ -12,7 +12,9 @@
 #
 # Knobs (environment): RUNS (measured runs per row, default 3), SNAKEMAKE_TIMEOUT (seconds per Snakemake run,
 # default 600), SNAKEMAKE_DEFAULT_RUNS (runs of Snakemake's slow default scheduler, default 1),
-# DRYRUN_TIMEOUT (seconds per Snakemake dry run, default 300), SKIP_BUILD=1 (use the jars already built).
+# DRYRUN_TIMEOUT (seconds per Snakemake dry run, default 300), SKIP_BUILD=1 (use the jars already built),
+# DIST_TASKS (distributed: tasks per run for Celery, JobRunr and the in-process layout, default 10000), PROCS_TASKS
+# and DIST_WARMUP (Gyre's process layout: tasks per run, default 20000, after DIST_WARMUP unmeasured runs, default 5).
 # Figures are wall-clock on whatever else the machine is doing: run it on an idle machine.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
