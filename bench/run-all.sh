@@ -301,7 +301,9 @@ run_distributed() {
   "$JAVA" "${dist[@]}" throughput "$DIST_TASKS" --runs "$RUNS" --parallel 2 2>>"$LOG" | tee -a "$LOG" >"$out"
   local gyre
   gyre=$(result "$out" distributed.gyre.tasks_per_s)
-  row "Gyre over Redis, $(fmt "$DIST_TASKS") no-op tasks, 1 orchestrator + 2 in-process worker slots" "$(fmt "$gyre")" tasks/s "$RUNS+1w" ">= 10,000" "$(verdict "$gyre" ">=" 10000)"
+  # Two slots hold at most two tasks: each costs a claim and a commit round trip, so this row shows the per-task
+  # latency of one JVM over Redis, not the throughput the target is about (that is the process layout above).
+  row "Gyre over Redis, $(fmt "$DIST_TASKS") no-op tasks, 1 orchestrator + 2 in-process worker slots (one JVM; 2 tasks in flight)" "$(fmt "$gyre")" tasks/s "$RUNS+1w" "" "latency-bound"
 
   say "distributed: Gyre, 400-step chain and need-to-start latency"
   out="$TMP/dist-chain.out"
