@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +54,9 @@ public final class RunJournal implements EventListener, AutoCloseable {
     /** The last seq written (continuing journals only). */
     private long written;
 
-    private final Writer events;
+    /** Opened by the writer thread for a continuing journal (after the {@link JournalLock}), else at once. */
+    private @org.jspecify.annotations.Nullable Writer events;
+
     private final Thread writer;
     private volatile @org.jspecify.annotations.Nullable Throwable failure;
 
@@ -71,9 +74,12 @@ public final class RunJournal implements EventListener, AutoCloseable {
         List<Event> after(long afterSeq, int limit);
     }
 
-    /** A journal that takes over a run directory another process wrote (see the class comment). */
+    /**
+     * A journal that takes over a run directory another process wrote (see the class comment). It writes once it
+     * holds the directory's {@link JournalLock}: while the previous owner's journal is still open (a hand-over
+     * of a live orchestrator's run), events wait in memory.
+     */
     public static RunJournal continuing(RunDirectory dir, StateStore store, RunInfo info, EventReader reader) {
-        dir.cutTornEventLine();
         return new RunJournal(dir, store, info, 0, reader);
     }
 
@@ -88,17 +94,39 @@ public final class RunJournal implements EventListener, AutoCloseable {
         this.info = info;
         this.seqOffset = seqOffset;
         this.gaps = gaps;
-        this.written = gaps == null ? 0 : dir.lastEventSeq();
-        try {
-            this.events = new BufferedWriter(
-                    Files.newBufferedWriter(
-                            dir.events(), StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND),
-                    1 << 16);
-        } catch (IOException e) {
-            throw new GyreException("cannot open " + dir.events() + ": " + e.getMessage(), e);
+        if (gaps == null) {
+            try {
+                this.events = open();
+            } catch (IOException e) {
+                throw new GyreException("cannot open " + dir.events() + ": " + e.getMessage(), e);
+            }
         }
         dir.writeRun(info);
         this.writer = Thread.ofPlatform().name("gyre-journal").daemon(true).start(this::writeLoop);
+    }
+
+    private Writer open() throws IOException {
+        return new BufferedWriter(
+                Files.newBufferedWriter(
+                        dir.events(), StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND),
+                1 << 16);
+    }
+
+    private void writeLoop() {
+        if (gaps == null) {
+            write(Objects.requireNonNull(events));
+            return;
+        }
+        try (JournalLock held = JournalLock.acquire(dir.path())) {
+            dir.cutTornEventLine();
+            written = dir.lastEventSeq();
+            try (Writer out = open()) { // closed, so flushed, before the lock goes to the next owner
+                events = out;
+                write(out);
+            }
+        } catch (IOException | RuntimeException e) {
+            failure = e;
+        }
     }
 
     @Override
@@ -106,7 +134,7 @@ public final class RunJournal implements EventListener, AutoCloseable {
         queue.add(event);
     }
 
-    private void writeLoop() {
+    private void write(Writer events) {
         List<Event> batch = new ArrayList<>();
         Set<TaskId> touched = new LinkedHashSet<>();
         boolean stop = false;
@@ -221,6 +249,7 @@ public final class RunJournal implements EventListener, AutoCloseable {
     }
 
     private void writeLine(Event e) throws IOException {
+        Writer events = Objects.requireNonNull(this.events);
         try (JsonGenerator g = JSON.createGenerator(events)) {
             g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             g.writeStartObject();
@@ -250,7 +279,10 @@ public final class RunJournal implements EventListener, AutoCloseable {
         queue.add(STOP);
         try {
             writer.join();
-            events.close();
+            Writer w = events;
+            if (w != null) {
+                w.close();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {

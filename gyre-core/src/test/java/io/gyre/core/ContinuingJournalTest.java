@@ -98,6 +98,21 @@ class ContinuingJournalTest {
     }
 
     @Test
+    void aLiveHandOverWritesEachEventOnceAndWholeLines() throws IOException {
+        RunDirectory dir = directory();
+        List<Event> events = appendEvents(6);
+        RunJournal.EventReader reader = (after, limit) -> store.events(run, after, limit);
+        RunJournal owner = RunJournal.continuing(dir, store, info(), reader);
+        events.subList(0, 3).forEach(owner::onEvent);
+        // The adopter starts while the owner's journal is still open, and is handed a later event.
+        RunJournal adopter = RunJournal.continuing(dir, store, info(), reader);
+        adopter.onEvent(events.get(4));
+        owner.close(); // catches up to 6 before letting go of the file
+        adopter.close(); // then finds 6 written: writes nothing again
+        assertThat(seqs(dir)).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+    }
+
+    @Test
     void aJournalThatIsHandedNothingStillCatchesUpAtClose() throws IOException {
         RunDirectory dir = directory();
         appendEvents(3);

@@ -35,7 +35,7 @@ import org.jspecify.annotations.Nullable;
  * netstring and the outputs map, so a script reads and rewrites the hot fields with one {@code string.match}.
  *
  * <p>Instants are written as {@code <epoch seconds>.<nanos, 9 digits>}: exact, cheap to write and parse on both
- * sides (no ISO-8601 formatting on the hot path), and the same text is a lease's sorted-set score.
+ * sides (no ISO-8601 formatting on the hot path).
  */
 final class Codec {
     /** The largest value the store writes; bulk data belongs in the object store. */

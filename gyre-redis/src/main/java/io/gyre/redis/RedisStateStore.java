@@ -184,12 +184,21 @@ final class RedisStateStore implements RedisStore, FencedWrites {
         if (found == null) {
             redis.set(key, Codec.LAYOUT, SetParams.setParams().nx());
         } else if (!found.equals(Codec.LAYOUT)) {
-            String who = found.compareTo(Codec.LAYOUT) < 0 ? "an older Gyre" : "another Gyre";
-            throw new GyreException("the Redis store at " + endpoint.display() + " prefix " + prefix
-                    + " holds data in Gyre's key layout " + found + " (" + who + "); this Gyre uses layout "
-                    + Codec.LAYOUT + ": use a new --data-dir or another prefix, or delete the keys under " + prefix
-                    + " (that data is then lost), or finish its runs with the Gyre that wrote them");
+            throw layoutRefused(endpoint, prefix, found);
         }
+    }
+
+    private static GyreException layoutRefused(RedisEndpoint endpoint, String prefix, String found) {
+        String who = "another Gyre";
+        try {
+            who = Integer.parseInt(found) < Integer.parseInt(Codec.LAYOUT) ? "an older Gyre" : "a newer Gyre";
+        } catch (NumberFormatException e) {
+            // not a layout number Gyre writes: "another Gyre"
+        }
+        return new GyreException("the Redis store at " + endpoint.display() + " prefix " + prefix
+                + " holds data in Gyre's key layout " + found + " (" + who + "); this Gyre uses layout "
+                + Codec.LAYOUT + ": use a new --data-dir or another prefix, or delete the keys under " + prefix
+                + " (that data is then lost), or finish its runs with the Gyre that wrote them");
     }
 
     private static boolean holdsUnmarkedData(RedisClient redis, String prefix) {
@@ -238,6 +247,9 @@ final class RedisStateStore implements RedisStore, FencedWrites {
         List<Object> r = run(CREATE_RUN, args.toArray());
         if (status(r).equals("EXISTS")) {
             throw new GyreException("run " + run.id() + " already exists; pick a new run id or resume it");
+        }
+        if (status(r).equals("LAYOUT")) {
+            throw layoutRefused(endpoint, prefix, str(r, 1));
         }
         expect(r, "OK");
     }
@@ -498,7 +510,7 @@ final class RedisStateStore implements RedisStore, FencedWrites {
             if (signals == null) {
                 signals = new ArrayList<>(queues.size());
                 for (QueueName q : queues) {
-                    signals.add(Codec.utf8(prefix + "queue-signal:" + q.value()));
+                    signals.add(Codec.utf8(prefix + "ready-signal:" + q.value()));
                 }
             }
             waits.await(signals, Duration.ofNanos(remaining));
@@ -897,7 +909,7 @@ final class RedisStateStore implements RedisStore, FencedWrites {
 
     @Override
     public long queueDepth(QueueName queue) {
-        return call(() -> redis.llen(prefix + "queue:" + queue.value()));
+        return call(() -> redis.llen(prefix + "ready:" + queue.value()));
     }
 
     @Override

@@ -177,7 +177,7 @@ class RedisSpecificIT {
                         .hasMessageContaining("new --data-dir or another prefix");
             }
             assertThatThrownBy(() -> RedisStores.connect(server.uri(), "newer:", clock))
-                    .hasMessageContaining("key layout 3");
+                    .hasMessageContaining("key layout 3 (a newer Gyre)");
             assertThat(raw.exists("old:layout"))
                     .as("a refused store is left as it was")
                     .isFalse();
@@ -188,6 +188,13 @@ class RedisSpecificIT {
             assertThat(raw.get("fresh:layout")).isEqualTo("2");
             try (RedisStore again = RedisStores.connect(server.uri(), "fresh:", clock)) {
                 assertThat(again.tasks(RUN)).hasSize(1);
+                // The prefix is wiped and marked by a newer Gyre while this store stays connected: its next run
+                // is refused rather than written in its own layout beside the other's data.
+                raw.set("fresh:layout", "3");
+                assertThatThrownBy(() -> createRun(again, RunId.of("later"), 1))
+                        .isInstanceOf(GyreException.class)
+                        .hasMessageContaining("key layout 3 (a newer Gyre)");
+                assertThat(raw.get("fresh:layout")).isEqualTo("3");
             }
         }
     }

@@ -1,7 +1,10 @@
--- ARGV: prefix, run, state, version, d, ntasks, then per task: id, packed record
+-- ARGV: prefix, run, state, version, d, ntasks, then per task: id, packed record. Marks an unmarked store with
+-- this layout; refuses one marked with another (the prefix was wiped and reused by another Gyre meanwhile).
 local run = ARGV[2]
 if redis.call('EXISTS', runKey(run)) == 1 then return {'EXISTS'} end
-redis.call('SET', LAYOUT, LAYOUT_VERSION)
+local mark = redis.call('GET', LAYOUT)
+if mark and mark ~= LAYOUT_VERSION then return {'LAYOUT', mark} end
+if not mark then redis.call('SET', LAYOUT, LAYOUT_VERSION) end
 redis.call('HSET', runKey(run), 's', ARGV[3], 'v', ARGV[4], 'd', ARGV[5])
 local n = tonumber(ARGV[6])
 if n > 0 then

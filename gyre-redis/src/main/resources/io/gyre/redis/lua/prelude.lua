@@ -8,8 +8,8 @@ local function tasksKey(r) return P .. 'tasks:' .. r end
 -- A run's task records: one hash, field = task id, value = the packed record (docs/redis.md):
 -- state|version|attempts|exit|started|ended|<failure netstring><outputs map>.
 local function recsKey(r) return P .. 'tr:' .. r end
-local function queueKey(q) return P .. 'queue:' .. q end
-local function queueSignal(q) return P .. 'queue-signal:' .. q end
+local function queueKey(q) return P .. 'ready:' .. q end
+local function queueSignal(q) return P .. 'ready-signal:' .. q end
 -- Leases: token -> expirySeconds|expiryNanos|expiry text|worker|item. There is no expiry index: the reaper reads
 -- them all (they are as many as the tasks running), which costs less than indexing every claim.
 local LEASE = P .. 'lease'
