@@ -15,8 +15,8 @@ import java.util.Map;
  * expansion when there is one, else from its sources' files, recorded before any instance exists), and the
  * bookkeeping that ties each instance (driver index {@code >= plan.size()}) to its placeholder: specs, indexes by
  * id, which placeholders had an instance that did not succeed, and the outputs their instances published. Owned
- * by the driver's drainer (ADR 0003); the decisions (what becomes ready, when a placeholder ends) stay in
- * {@link RunDriver}.
+ * by the driver's drainer (ADR 0003); the decisions (what becomes ready, when a placeholder ends) are
+ * {@link SweepDriver}'s.
  */
 final class SweepInstances {
     private final Plan plan;

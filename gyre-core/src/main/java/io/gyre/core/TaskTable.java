@@ -10,8 +10,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The run driver's per-task state, in arrays indexed by plan position; indexes {@code >= plan.size()} are dynamic
  * sweep instances (ADR 0010), appended as sweeps expand. Like the driver that owns it, it is touched only by the
- * drainer (ADR 0003), so it has no synchronization; the fields are open to the driver and its helpers
- * ({@link RunRebuild}) because they are its working memory, not an API.
+ * drainer (ADR 0003), so it has no synchronization; the fields are open to the driver and its collaborators
+ * ({@link RunStart}, {@link RunRebuild}, {@link SweepDriver}, {@link RunCancellation}) because they are its
+ * working memory, not an API.
  */
 final class TaskTable {
     /** A final state as stored in {@link #finalState}: 0 while the task is not final. */
