@@ -250,8 +250,9 @@ public final class RunDirectory {
      * Attempts of this run work in {@code tasks/<id>/outputs/}, log to {@code stdout.log}/{@code stderr.log}
      * and publish context through {@code output.env}. The directory is made (and a previous attempt's {@code
      * output.env} removed) before a process starts; an in-process {@link Action.Java} task gets the same paths
-     * but makes the directory itself if it writes there, so a task that touches no file costs no file system
-     * call (two directory creations were most of a no-op task's cost on a worker; ADR 0016).
+     * but makes the directory itself if it writes there, and a previous attempt's {@code output.env} stays (an
+     * in-process task returns its outputs in its {@code TaskOutcome}), so a task that touches no file costs no file
+     * system call (two directory creations were most of a no-op task's cost on a worker; ADR 0016).
      */
     public AttemptSetup attemptSetup() {
         return item -> {
