@@ -70,6 +70,38 @@ class RedisSpecificIT {
     }
 
     @Test
+    void theReaperScansExpiriesAloneAndEveryLeaseKeepsOneBesideIt() {
+        try (RedisServerFixture server = RedisServerFixture.ephemeral(dir);
+                RedisStore store = RedisStores.connect(server.uri(), clock);
+                redis.clients.jedis.Jedis raw = new redis.clients.jedis.Jedis("127.0.0.1", server.port())) {
+            createRun(store, RUN, 3);
+            for (int i = 0; i < 3; i++) {
+                store.updateTask(store.task(RUN, TaskId.of("t" + i)).withState(TaskState.READY));
+                store.enqueue(item(RUN, "t" + i, Map.of("BIG", "x".repeat(20_000)))); // weighty items
+            }
+            List<Lease> leases = store.claimAll(WORKER, List.of(CPU), TTL, Duration.ZERO, 3);
+            assertThat(leases).hasSize(3);
+            assertThat(raw.hlen("gyre:lease-exp")).isEqualTo(3);
+            assertThat(raw.hvals("gyre:lease-exp"))
+                    .as("an expiry is seconds|nanos, not the item")
+                    .allMatch(v -> v.matches("-?[0-9]+\\|[0-9]+"));
+
+            store.complete(leases.get(0), io.gyre.api.TaskOutcome.success());
+            clock.advance(Duration.ofSeconds(10));
+            store.heartbeat(leases.get(1), TTL); // renewed: outlives the others
+            assertThat(raw.hlen("gyre:lease-exp")).isEqualTo(2);
+
+            clock.advance(Duration.ofSeconds(25));
+            assertThat(store.reapExpiredLeases(clock.instant()))
+                    .extracting(l -> l.item().task())
+                    .containsExactly(TaskId.of("t2"));
+            assertThat(raw.hkeys("gyre:lease-exp"))
+                    .containsExactly(leases.get(1).token());
+            assertThat(raw.hkeys("gyre:lease")).containsExactly(leases.get(1).token());
+        }
+    }
+
+    @Test
     void storesWithDifferentPrefixesOnOneServerDoNotSeeEachOther() {
         try (RedisServerFixture server = RedisServerFixture.ephemeral(dir);
                 RedisStore a = RedisStores.connect(server.uri(), "alpha:", clock);

@@ -73,12 +73,15 @@ for _, r in ipairs(runs) do
   before[r] = seq - #c.events
   redis.call('PUBLISH', feedChannel(r), seq)
 end
-local out, leases = {'OK'}, {}
+local out, leases, exps = {'OK'}, {}, {}
+local expiry = expiryOf(head)
 for k, o in ipairs(order) do
   local r, n = o[1], o[2]
   local el, token = claimed[r].els[n], ARGV[6 + nq + k]
   leases[2 * k - 1], leases[2 * k] = token, head .. el
+  exps[2 * k - 1], exps[2 * k] = token, expiry
   out[2 * k], out[2 * k + 1] = el, tostring(before[r] + n)
 end
 chunked('HSET', LEASE, leases, 1, #leases, 2000)
+chunked('HSET', LEASE_EXP, exps, 1, #exps, 2000)
 return out

@@ -32,7 +32,10 @@ for k = 0, n - 1 do
   end
   out[2 * k + 2], out[2 * k + 3] = status, expiry
 end
-if #gone > 0 then chunked('HDEL', LEASE, gone, 1, #gone, 1000) end
+if #gone > 0 then
+  chunked('HDEL', LEASE, gone, 1, #gone, 1000)
+  chunked('HDEL', LEASE_EXP, gone, 1, #gone, 1000)
+end
 for _, r in ipairs(runs) do
   chunked('RPUSH', inboxKey(r), inboxes[r], 1, #inboxes[r], 1000)
   signal(inboxSignal(r))

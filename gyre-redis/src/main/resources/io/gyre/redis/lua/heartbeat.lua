@@ -6,4 +6,5 @@ if not leaseIs(l, p, ARGV[3]) then return {'OTHER'} end
 if isAfter(ARGV[4], ARGV[5], es, en) then return {'EXPIRED', x} end
 local item = string.sub(l, p)
 redis.call('HSET', LEASE, ARGV[2], ARGV[6] .. w .. '|' .. item)
+redis.call('HSET', LEASE_EXP, ARGV[2], expiryOf(ARGV[6]))
 return {'OK', item, w}

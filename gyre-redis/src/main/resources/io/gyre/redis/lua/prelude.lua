@@ -13,6 +13,10 @@ local function queueSignal(q) return P .. 'ready-signal:' .. q end
 -- Leases: token -> expirySeconds|expiryNanos|expiry text|worker|item. There is no expiry index: the reaper reads
 -- them all (they are as many as the tasks running), which costs less than indexing every claim.
 local LEASE = P .. 'lease'
+-- The same tokens to their expiry alone ('expS|expN'): what the reaper scans, so a pass reads a few bytes per
+-- running task whatever its work item's size; the lease itself is read only for the expired ones.
+local LEASE_EXP = P .. 'lease-exp'
+local function expiryOf(head) return string.match(head, '^(%-?%d+|%d+)|') end
 local LAYOUT = P .. 'layout'
 local function inboxKey(r) return P .. 'inbox:' .. r end
 local function inboxSignal(r) return P .. 'inbox-signal:' .. r end
