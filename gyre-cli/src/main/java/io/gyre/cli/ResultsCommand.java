@@ -47,9 +47,26 @@ final class ResultsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "RUN_DIR", description = "A run directory, such as runs/<run-id>.")
+    @Parameters(
+            paramLabel = "RUN_DIR|RUN_ID",
+            description = "A run directory, such as runs/<run-id>; or a run id, looked up in --runs-dir and then in"
+                    + " the data directory's runs/.")
     @Nullable
-    Path runDir;
+    String runDir;
+
+    @Option(
+            names = "--runs-dir",
+            paramLabel = "DIR",
+            description = "Where a RUN_ID's directory is looked for first (default: ./runs, as gyre run).")
+    Path runsDir = Path.of("runs");
+
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
+            description = "The shared data directory of distributed mode, where a RUN_ID is looked for next"
+                    + " (default: $GYRE_DATA_DIR, else ~/.gyre/data).")
+    @Nullable
+    Path dataDir;
 
     @Option(names = "--name", paramLabel = "NAME", description = "Only this result (repeatable).")
     List<String> names = new ArrayList<>();
@@ -88,7 +105,9 @@ final class ResultsCommand implements Callable<Integer> {
         if (watch && !fmt.equals("text")) {
             throw new InvalidInputException(List.of("--watch shows text; drop --output " + output + " or --watch"));
         }
-        RunDirectory dir = RunDirectory.open(Objects.requireNonNull(runDir));
+        StoreOptions data = new StoreOptions();
+        data.dataDir = dataDir;
+        RunDirectory dir = RunDirs.locate(Objects.requireNonNull(runDir), runsDir, data.dataDir(System.getenv()));
         PrintWriter out = spec.commandLine().getOut();
         ObjectStore store = ObjectStores.directory(dir.path());
         if (!watch) {

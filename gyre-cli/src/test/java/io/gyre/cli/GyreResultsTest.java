@@ -212,6 +212,37 @@ class GyreResultsTest {
         Cli task = Cli.run("results", dir, "--task", "nope");
         assertThat(task.exit()).isEqualTo(2);
         assertThat(task.err()).contains("task 'nope' has not run in " + dir);
+        Cli missing = Cli.run(
+                "results",
+                "20990101-000000-000-abcdef",
+                "--runs-dir",
+                tmp.resolve("runs").toString(),
+                "--data-dir",
+                tmp.resolve("data").toString());
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err())
+                .contains("no run directory for run 20990101-000000-000-abcdef: looked in "
+                        + tmp.resolve("runs").resolve("20990101-000000-000-abcdef"))
+                .contains("pass the run directory itself");
+    }
+
+    @Test
+    void aRunIdIsFoundInTheRunsDirectoryThenInTheDataDirectory() throws Exception {
+        Cli r = run("name: i\ntasks:\n" + task("a", publish("{\"results\": {\"x\": {\"values\": [4]}}}")));
+        assertThat(r.exit()).as(r.err()).isZero();
+        String id = r.runDir().getFileName().toString();
+        Cli local = Cli.run("results", id, "--runs-dir", tmp.resolve("runs").toString(), "--output", "json");
+        assertThat(local.exit()).as(local.err()).isZero();
+        assertThat(doubles(JSON.readTree(local.out()).get("results").get("x").get("values")))
+                .containsExactly(4);
+        // Distributed mode keeps run directories under DATA_DIR/runs/.
+        Path data = tmp.resolve("data");
+        Files.createDirectories(data);
+        Files.move(tmp.resolve("runs"), data.resolve("runs"));
+        Cli shared = Cli.run("results", id, "--data-dir", data.toString(), "--output", "json");
+        assertThat(shared.exit()).as(shared.err()).isZero();
+        assertThat(doubles(JSON.readTree(shared.out()).get("results").get("x").get("values")))
+                .containsExactly(4);
     }
 
     @Test
