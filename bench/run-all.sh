@@ -352,8 +352,53 @@ run_distributed() {
     row "JobRunr 8.7.0, $(fmt "$DIST_TASKS") no-op jobs, in-memory storage" "failed" "" "" "" "did not finish (see latest.log)"
   fi
 
+  run_distributed_cli "$url"
+
   pid=$(cat "$dir/redis.pid" 2>/dev/null || true)
   [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+}
+
+# The whole CLI path with process tasks: `gyre orchestrator` + 2 x `gyre worker --slots 2` on the same Redis, a flow of
+# CLI_TASKS independent `command: ["true"]` tasks submitted with `gyre submit`, timed from the submit until the run
+# directory's run.json says succeeded (read with grep: polling with `gyre status` would start a JVM per poll). Every
+# task is a process spawn, so this row is bounded by the spawn rate (see the processes section), not by the store.
+run_distributed_cli() {
+  local url=$1 n=${CLI_TASKS:-1000} d="$TMP/dcli" pids=() rates=() r id t0 t1 state
+  say "distributed: the CLI path, $n process tasks 'true', gyre orchestrator + 2 x gyre worker --slots 2"
+  mkdir -p "$d"
+  "$PY" bench/peers/generate.py gyre-flow "$n" "$TMP/cli-true.yaml"
+  "$ROOT/gyre" orchestrator --store "$url/2" --data-dir "$d" >>"$LOG" 2>&1 &
+  pids+=($!)
+  for w in 1 2; do
+    "$ROOT/gyre" worker --store "$url/2" --data-dir "$d" --slots 2 --name "bench-w$w" >>"$LOG" 2>&1 &
+    pids+=($!)
+  done
+  for r in $(seq 0 "$RUNS"); do
+    t0=$(date +%s.%N)
+    if ! id=$("$ROOT/gyre" submit "$TMP/cli-true.yaml" --store "$url/2" --data-dir "$d" 2>>"$LOG"); then
+      echo "## gyre submit failed" >>"$LOG"
+      break
+    fi
+    state=""
+    for _ in $(seq 6000); do
+      state=$(grep -o '"state" *: *"[a-z]*"' "$d/runs/$id/run.json" 2>/dev/null | grep -o '[a-z]*"$' | tr -d '"' || true)
+      case "$state" in succeeded | failed | cancelled) break ;; esac
+      sleep 0.05
+    done
+    t1=$(date +%s.%N)
+    echo "## cli run $r ($id): $state in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }') s" >>"$LOG"
+    [ "$state" = succeeded ] || break
+    [ "$r" -gt 0 ] && rates+=("$(awk -v a="$t0" -v b="$t1" -v n="$n" 'BEGIN { print n / (b - a) }')")
+  done
+  kill "${pids[@]}" 2>/dev/null || true
+  wait "${pids[@]}" 2>/dev/null || true
+  if [ ${#rates[@]} -eq "$RUNS" ]; then
+    local med
+    med=$(printf '%s\n' "${rates[@]}" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+    row "Gyre CLI over Redis, $(fmt "$n") process tasks 'true': gyre submit -> succeeded, 1 orchestrator + 2 workers x 2 slots" "$(fmt "$med")" tasks/s "$RUNS+1w" "" "spawn-bound"
+  else
+    row "Gyre CLI over Redis, $(fmt "$n") process tasks 'true'" "failed" "" "" "" "see latest.log"
+  fi
 }
 
 # --- 5. merge: 1,000 snapshots of 1,000,000 doubles, Gyre vs NumPy vs boxed Java; Parquet vs gzip JSON -------------
