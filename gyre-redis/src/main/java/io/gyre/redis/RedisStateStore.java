@@ -201,11 +201,16 @@ final class RedisStateStore implements RedisStore, FencedWrites {
                 + " (that data is then lost), or finish its runs with the Gyre that wrote them");
     }
 
+    /**
+     * Whether an unmarked prefix holds layout-1 data, by the keys only layout 1 wrote: its lease index or a task
+     * hash. (Keys both layouts write, such as the membership's, may come from a layout-2 process that kept running
+     * through a wipe of the store; its next heartbeat marks the store again.)
+     */
     private static boolean holdsUnmarkedData(RedisClient redis, String prefix) {
-        if (redis.exists(prefix + "active", prefix + "leases", prefix + "epochs", prefix + "members") > 0) {
+        if (redis.exists(prefix + "leases")) {
             return true;
         }
-        ScanParams runs = new ScanParams().match(prefix + "run:*").count(10_000);
+        ScanParams runs = new ScanParams().match(prefix + "task:*").count(10_000);
         String cursor = ScanParams.SCAN_POINTER_START;
         do {
             ScanResult<String> page = redis.scan(cursor, runs);

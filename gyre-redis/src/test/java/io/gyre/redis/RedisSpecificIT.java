@@ -197,7 +197,7 @@ class RedisSpecificIT {
             raw.hset("old:run:run-a", Map.of("s", "SUCCEEDED", "v", "3"));
             raw.hset("old:task:run-a:t0", Map.of("s", "SUCCEEDED", "v", "2"));
             raw.rpush("old:tasks:run-a", "t0");
-            raw.sadd("busy:active", "run-b"); // a layout-1 store with a run in progress
+            raw.zadd("busy:leases", 1.0, "token-1"); // a layout-1 store with a lease in flight (its index)
             raw.set("newer:layout", "3");
 
             for (String prefix : List.of("old:", "busy:")) {
@@ -227,6 +227,23 @@ class RedisSpecificIT {
                         .isInstanceOf(GyreException.class)
                         .hasMessageContaining("key layout 3 (a newer Gyre)");
                 assertThat(raw.get("fresh:layout")).isEqualTo("3");
+            }
+        }
+    }
+
+    @Test
+    void aWipedStoreIsMarkedAgainByTheNextHeartbeatSoNewProcessesConnect() {
+        try (RedisServerFixture server = RedisServerFixture.ephemeral(dir);
+                RedisStore riding = RedisStores.connect(server.uri(), clock);
+                redis.clients.jedis.Jedis raw = new redis.clients.jedis.Jedis("127.0.0.1", server.port())) {
+            io.gyre.api.OrchestratorId me = io.gyre.api.OrchestratorId.of("orch-1");
+            riding.heartbeat(me, TTL);
+            raw.flushDB(); // a Redis without persistence restarted under a running orchestrator
+            riding.heartbeat(me, TTL); // its first write after the wipe: membership keys
+            assertThat(raw.get("gyre:layout")).isEqualTo("2");
+            try (RedisStore joining = RedisStores.connect(server.uri(), clock)) {
+                createRun(joining, RUN, 1);
+                assertThat(joining.tasks(RUN)).hasSize(1);
             }
         }
     }
