@@ -13,7 +13,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * Exclusive right to write a run directory's {@code events.jsonl}, held by a journal for its whole life: in this
  * JVM a lock per directory, across processes an OS lock on {@code .journal.lock} (released by the OS when the
  * holder dies). An orchestrator that adopts a run waits here until the previous owner's journal has closed, so
- * the two never write the file at once (an OS file lock cannot exclude two channels of one JVM, hence both).
+ * the two never write the file at once (an OS file lock cannot exclude two channels of one JVM, hence both). On
+ * NFS a dead holder's lock lasts until the server's lock lease lapses; the adopter's events wait in memory meanwhile.
  */
 final class JournalLock implements AutoCloseable {
     private static final ConcurrentHashMap<Path, Holder> HELD = new ConcurrentHashMap<>();
