@@ -105,9 +105,8 @@ final class ResultsCommand implements Callable<Integer> {
         if (watch && !fmt.equals("text")) {
             throw new InvalidInputException(List.of("--watch shows text; drop --output " + output + " or --watch"));
         }
-        StoreOptions data = new StoreOptions();
-        data.dataDir = dataDir;
-        RunDirectory dir = RunDirs.locate(Objects.requireNonNull(runDir), runsDir, data.dataDir(System.getenv()));
+        RunDirectory dir =
+                RunDirs.locate(Objects.requireNonNull(runDir), runsDir, StoreOptions.dataDir(dataDir, System.getenv()));
         PrintWriter out = spec.commandLine().getOut();
         ObjectStore store = ObjectStores.directory(dir.path());
         if (!watch) {

@@ -36,9 +36,13 @@ final class StoreOptions {
     }
 
     Path dataDir(Map<String, String> env) {
-        Path d = dataDir;
-        if (d != null) {
-            return d.toAbsolutePath();
+        return dataDir(dataDir, env);
+    }
+
+    /** {@code given}, else $GYRE_DATA_DIR, else {@code ~/.gyre/data}; absolute. */
+    static Path dataDir(@Nullable Path given, Map<String, String> env) {
+        if (given != null) {
+            return given.toAbsolutePath();
         }
         String e = env.get(DATA_DIR_ENV);
         if (e != null && !e.isBlank()) {

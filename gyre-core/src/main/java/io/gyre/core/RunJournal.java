@@ -100,8 +100,8 @@ public final class RunJournal implements EventListener, AutoCloseable {
             } catch (IOException e) {
                 throw new GyreException("cannot open " + dir.events() + ": " + e.getMessage(), e);
             }
+            dir.writeRun(info); // a continuing journal leaves run.json to the previous owner until it holds the lock
         }
-        dir.writeRun(info);
         this.writer = Thread.ofPlatform().name("gyre-journal").daemon(true).start(this::writeLoop);
     }
 
@@ -114,7 +114,7 @@ public final class RunJournal implements EventListener, AutoCloseable {
 
     private void writeLoop() {
         if (gaps == null) {
-            write(Objects.requireNonNull(events));
+            writeUntilStopped(Objects.requireNonNull(events));
             return;
         }
         try (JournalLock held = JournalLock.acquire(dir.path())) {
@@ -122,7 +122,7 @@ public final class RunJournal implements EventListener, AutoCloseable {
             written = dir.lastEventSeq();
             try (Writer out = open()) { // closed, so flushed, before the lock goes to the next owner
                 events = out;
-                write(out);
+                writeUntilStopped(out);
             }
         } catch (IOException | RuntimeException e) {
             failure = e;
@@ -134,7 +134,7 @@ public final class RunJournal implements EventListener, AutoCloseable {
         queue.add(event);
     }
 
-    private void write(Writer events) {
+    private void writeUntilStopped(Writer events) {
         List<Event> batch = new ArrayList<>();
         Set<TaskId> touched = new LinkedHashSet<>();
         boolean stop = false;
